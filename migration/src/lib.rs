@@ -1,0 +1,19 @@
+//! Schema migrations for Gatehouse. Applied automatically at start-up and runnable by hand
+//! with `cargo run -p migration -- up`.
+
+pub use sea_orm_migration::prelude::*;
+
+mod m20261124_000001_create_users;
+mod m20261124_000002_create_sessions;
+
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![
+            Box::new(m20261124_000001_create_users::Migration),
+            Box::new(m20261124_000002_create_sessions::Migration),
+        ]
+    }
+}

@@ -1,0 +1,140 @@
+//! JWT issuing and verification. One signing key (derived from SECRET_KEY), one allowed
+//! algorithm, and a `typ` claim that binds every token to one purpose.
+
+use hmac::{Hmac, Mac};
+use jsonwebtoken::{decode, encode, DecodingKey, EncodingKey, Header, Validation};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use crate::{config::Settings, error::Error};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum TokenType {
+    Access,
+    Refresh,
+}
+
+/// Field order is fixed, which keeps encoding deterministic (see [`Tokens::child_refresh`]).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Claims {
+    pub sub: String,
+    pub sid: String,
+    pub typ: TokenType,
+    pub iat: i64,
+    pub exp: i64,
+    pub jti: String,
+    pub iss: String,
+}
+
+impl Claims {
+    pub fn user_id(&self) -> Option<i32> {
+        self.sub.parse().ok()
+    }
+}
+
+pub struct Tokens {
+    header: Header,
+    encoding: EncodingKey,
+    decoding: DecodingKey,
+    validation: Validation,
+    chain_key: [u8; 64],
+    issuer: String,
+    pub access_ttl: i64,
+    pub refresh_ttl: i64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TokenError {
+    /// Bad signature, wrong algorithm, malformed, wrong issuer or wrong `typ`.
+    Invalid,
+    Expired,
+}
+
+impl Tokens {
+    pub fn new(settings: &Settings) -> Self {
+        let key = settings.derive_key("jwt");
+        let mut validation = Validation::new(settings.algorithm);
+        // Expiry is checked against our own clock below, so tests can move time.
+        validation.validate_exp = false;
+        validation.set_required_spec_claims(&["exp", "iat", "sub", "iss"]);
+        validation.set_issuer(&[&settings.public_url]);
+        Self {
+            header: Header::new(settings.algorithm),
+            encoding: EncodingKey::from_secret(&key),
+            decoding: DecodingKey::from_secret(&key),
+            validation,
+            chain_key: settings.derive_key("refresh-chain"),
+            issuer: settings.public_url.clone(),
+            access_ttl: settings.access_token_ttl_secs,
+            refresh_ttl: settings.refresh_token_ttl_secs,
+        }
+    }
+
+    pub fn access(&self, user_id: i32, sid: &str, now: i64) -> Result<String, Error> {
+        self.sign(&Claims {
+            sub: user_id.to_string(),
+            sid: sid.to_owned(),
+            typ: TokenType::Access,
+            iat: now,
+            exp: now + self.access_ttl,
+            jti: random_id(),
+            iss: self.issuer.clone(),
+        })
+    }
+
+    /// The first refresh token of a new session.
+    pub fn first_refresh(&self, user_id: i32, sid: &str, now: i64) -> Result<String, Error> {
+        self.refresh_with_jti(user_id, sid, now, random_id())
+    }
+
+    /// The refresh token that replaces `parent_hash`, issued at `issued_at`. It is a pure
+    /// function of its inputs and the server key, so a client that races itself and presents the
+    /// parent twice gets the very same child both times: one live child, and only its hash
+    /// stored. Without the server key the child cannot be predicted from the parent.
+    pub fn child_refresh(&self, user_id: i32, sid: &str, parent_hash: &str, issued_at: i64) -> Result<String, Error> {
+        let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(&self.chain_key)
+            .unwrap_or_else(|_| unreachable!("HMAC accepts keys of any length"));
+        mac.update(parent_hash.as_bytes());
+        let jti = hex::encode(&mac.finalize().into_bytes()[..16]);
+        self.refresh_with_jti(user_id, sid, issued_at, jti)
+    }
+
+    fn refresh_with_jti(&self, user_id: i32, sid: &str, now: i64, jti: String) -> Result<String, Error> {
+        self.sign(&Claims {
+            sub: user_id.to_string(),
+            sid: sid.to_owned(),
+            typ: TokenType::Refresh,
+            iat: now,
+            exp: now + self.refresh_ttl,
+            jti,
+            iss: self.issuer.clone(),
+        })
+    }
+
+    fn sign(&self, claims: &Claims) -> Result<String, Error> {
+        encode(&self.header, claims, &self.encoding).map_err(|e| Error::internal(format!("JWT signing: {e}")))
+    }
+
+    pub fn verify(&self, token: &str, expected: TokenType, now: i64) -> Result<Claims, TokenError> {
+        let claims = decode::<Claims>(token, &self.decoding, &self.validation)
+            .map_err(|_| TokenError::Invalid)?
+            .claims;
+        if claims.typ != expected || claims.user_id().is_none() {
+            return Err(TokenError::Invalid);
+        }
+        if claims.exp <= now {
+            return Err(TokenError::Expired);
+        }
+        Ok(claims)
+    }
+}
+
+/// Tokens are stored as SHA-256 hex: a leaked table does not yield usable tokens.
+pub fn hash_token(token: &str) -> String {
+    hex::encode(Sha256::digest(token.as_bytes()))
+}
+
+pub fn random_id() -> String {
+    uuid::Uuid::new_v4().simple().to_string()
+}

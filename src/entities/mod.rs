@@ -1,0 +1,5 @@
+//! SeaORM entities: the schema as Rust types. They never cross the HTTP boundary (no Serialize,
+//! no FromForm); routes map them to DTOs.
+
+pub mod session;
+pub mod user;

@@ -1,0 +1,215 @@
+//! `/auth/*`: registration, log-in, token rotation, log-out and password changes.
+
+use rocket::{
+    form::{Errors, Form},
+    http::{CookieJar, Status},
+    post,
+    serde::json::Json,
+    State,
+};
+
+use crate::{
+    auth::{
+        cookies,
+        guards::{BearerToken, CurrentUser},
+    },
+    error::{Error, Result},
+    http::{CrossSite, JsonBody},
+    services::{
+        accounts::{self, Registration},
+        sessions::{self, IssuedTokens},
+    },
+    state::AppState,
+};
+
+use super::dto::{
+    ChangePasswordRequest, ErrorResponse, LoginForm, LoginRequest, MessageResponse, RefreshRequest,
+    RegisterRequest, TokenResponse,
+};
+
+#[utoipa::path(
+    post, path = "/auth/register", tag = "auth",
+    request_body = RegisterRequest,
+    responses(
+        (status = 201, description = "Account created", body = MessageResponse),
+        (status = 409, description = "Email or username already registered", body = ErrorResponse),
+        (status = 413, description = "Body larger than 16 KiB", body = ErrorResponse),
+        (status = 422, description = "Invalid email, username or password", body = ErrorResponse),
+    )
+)]
+#[post("/register", data = "<body>")]
+pub async fn register(
+    app: &State<AppState>,
+    body: JsonBody<RegisterRequest>,
+) -> Result<(Status, Json<MessageResponse>)> {
+    let body = body.0;
+    accounts::register(
+        app,
+        Registration {
+            email: body.email,
+            password: body.password,
+            username: body.username,
+        },
+    )
+    .await?;
+    Ok((Status::Created, Json(MessageResponse { msg: "user created" })))
+}
+
+#[utoipa::path(
+    post, path = "/auth/login", tag = "auth",
+    request_body(content(
+        (LoginRequest = "application/json"),
+        (LoginForm = "application/x-www-form-urlencoded"),
+    )),
+    responses(
+        (status = 200, description = "Logged in; the refresh token is also set as an HttpOnly cookie",
+         body = TokenResponse, headers(("Set-Cookie" = String))),
+        (status = 401, description = "Unknown user or wrong password (indistinguishable)", body = ErrorResponse),
+        (status = 422, description = "Missing fields", body = ErrorResponse),
+    )
+)]
+#[post("/login", data = "<body>", rank = 2)]
+pub async fn login(
+    app: &State<AppState>,
+    jar: &CookieJar<'_>,
+    body: JsonBody<LoginRequest>,
+) -> Result<Json<TokenResponse>> {
+    let body = body.0;
+    let identifier = body
+        .email
+        .or(body.username)
+        .filter(|id| !id.trim().is_empty())
+        .ok_or_else(|| Error::Validation("email or username is required".into()))?;
+    let issued = sessions::login(app, &identifier, &body.password).await?;
+    Ok(tokens_response(app, jar, issued))
+}
+
+/// The OAuth2 password flow: same as [`login`], form-encoded.
+#[post("/login", format = "form", data = "<form>", rank = 1)]
+pub async fn login_form(
+    app: &State<AppState>,
+    jar: &CookieJar<'_>,
+    form: std::result::Result<Form<LoginForm>, Errors<'_>>,
+) -> Result<Json<TokenResponse>> {
+    let form = form.map_err(|errors| Error::Validation(form_errors(&errors)))?;
+    let issued = sessions::login(app, &form.username, &form.password).await?;
+    Ok(tokens_response(app, jar, issued))
+}
+
+fn form_errors(errors: &Errors<'_>) -> String {
+    let fields: Vec<String> = errors
+        .iter()
+        .map(|e| match e.name.as_ref() {
+            Some(name) => format!("{name}: {}", e.kind),
+            None => e.kind.to_string(),
+        })
+        .collect();
+    format!("Invalid form: {}", fields.join("; "))
+}
+
+#[utoipa::path(
+    post, path = "/auth/refresh", tag = "auth",
+    request_body(content = RefreshRequest, description = "Optional when the refresh_token cookie is sent"),
+    responses(
+        (status = 200, description = "Rotated: a new access and refresh token", body = TokenResponse),
+        (status = 401, description = "Missing, invalid, expired or reused refresh token (reuse revokes the session)",
+         body = ErrorResponse),
+        (status = 403, description = "Cookie sent by a cross-site request", body = ErrorResponse),
+    )
+)]
+#[post("/refresh", data = "<body>")]
+pub async fn refresh(
+    app: &State<AppState>,
+    jar: &CookieJar<'_>,
+    cross_site: CrossSite,
+    body: JsonBody<Option<RefreshRequest>>,
+) -> Result<Json<TokenResponse>> {
+    let token = match body.0.and_then(|b| b.refresh_token).filter(|t| !t.is_empty()) {
+        Some(token) => token,
+        None => {
+            let token = cookies::refresh_token(jar).ok_or(Error::Unauthorized("Refresh token missing"))?;
+            refuse_cross_site(cross_site)?;
+            token
+        }
+    };
+    match sessions::refresh(app, &token).await {
+        Ok(issued) => Ok(tokens_response(app, jar, issued)),
+        Err(err) => {
+            if matches!(err, Error::Unauthorized(_)) {
+                cookies::clear_refresh(jar, &app.settings);
+            }
+            Err(err)
+        }
+    }
+}
+
+#[utoipa::path(
+    post, path = "/auth/logout", tag = "auth",
+    request_body(content = RefreshRequest, description = "Optional: the refresh token, else the cookie or the bearer token"),
+    responses(
+        (status = 200, description = "Session revoked (idempotent); the cookie is cleared", body = MessageResponse),
+        (status = 403, description = "Cookie sent by a cross-site request", body = ErrorResponse),
+    ),
+    security((), ("bearerAuth" = []))
+)]
+#[post("/logout", data = "<body>")]
+pub async fn logout(
+    app: &State<AppState>,
+    jar: &CookieJar<'_>,
+    cross_site: CrossSite,
+    bearer: BearerToken,
+    body: JsonBody<Option<RefreshRequest>>,
+) -> Result<Json<MessageResponse>> {
+    let from_body = body.0.and_then(|b| b.refresh_token).filter(|t| !t.is_empty());
+    let from_cookie = cookies::refresh_token(jar);
+    if from_body.is_none() && from_cookie.is_some() {
+        refuse_cross_site(cross_site)?;
+    }
+    let refresh = from_body.or(from_cookie);
+    sessions::logout(app, refresh.as_deref(), bearer.0.as_deref()).await?;
+    cookies::clear_refresh(jar, &app.settings);
+    Ok(Json(MessageResponse { msg: "logged out" }))
+}
+
+#[utoipa::path(
+    post, path = "/auth/change-password", tag = "auth",
+    request_body = ChangePasswordRequest,
+    responses(
+        (status = 200, description = "Password changed; other sessions (or, for a reset, all sessions) revoked",
+         body = MessageResponse),
+        (status = 400, description = "Wrong current password, or an invalid or expired reset token", body = ErrorResponse),
+        (status = 401, description = "No valid bearer token (when no reset token is given)", body = ErrorResponse),
+        (status = 422, description = "New password does not meet the rules", body = ErrorResponse),
+    ),
+    security((), ("bearerAuth" = []), ("oauth2" = []))
+)]
+#[post("/change-password", data = "<body>")]
+pub async fn change_password(
+    app: &State<AppState>,
+    user: std::result::Result<CurrentUser, Error>,
+    body: JsonBody<ChangePasswordRequest>,
+) -> Result<Json<MessageResponse>> {
+    let body = body.0;
+    if let Some(token) = body.token.filter(|t| !t.is_empty()) {
+        accounts::reset_password(app, &token, body.new_password).await?;
+    } else {
+        let CurrentUser(auth) = user?;
+        let current = body
+            .current_password
+            .ok_or_else(|| Error::Validation("current_password (or a reset token) is required".into()))?;
+        accounts::change_password(app, &auth.user, &auth.session_id, &current, body.new_password).await?;
+    }
+    Ok(Json(MessageResponse { msg: "Password changed successfully" }))
+}
+
+fn tokens_response(app: &AppState, jar: &CookieJar<'_>, issued: IssuedTokens) -> Json<TokenResponse> {
+    cookies::set_refresh(jar, &app.settings, issued.refresh_token.clone(), issued.refresh_expires_in);
+    Json(issued.into())
+}
+
+fn refuse_cross_site(cross_site: CrossSite) -> Result<()> {
+    if cross_site.0 {
+        return Err(Error::Forbidden("Cross-site request refused"));
+    }
+    Ok(())
+}

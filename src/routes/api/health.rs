@@ -1,0 +1,27 @@
+use rocket::{get, serde::json::Json, State};
+
+use crate::{error::Error, state::AppState};
+
+use super::dto::{ErrorResponse, HealthResponse};
+
+#[utoipa::path(
+    get, path = "/health", tag = "health",
+    responses(
+        (status = 200, description = "The database answers", body = HealthResponse),
+        (status = 503, description = "The database does not answer", body = ErrorResponse),
+    )
+)]
+#[get("/health")]
+pub async fn health(app: &State<AppState>) -> Result<Json<HealthResponse>, Error> {
+    match tokio::time::timeout(std::time::Duration::from_secs(2), app.db.ping()).await {
+        Ok(Ok(())) => Ok(Json(HealthResponse { status: "ok" })),
+        Ok(Err(err)) => {
+            log::warn!("health check: database error: {err}");
+            Err(Error::Unavailable)
+        }
+        Err(_) => {
+            log::warn!("health check: database did not answer within 2 s");
+            Err(Error::Unavailable)
+        }
+    }
+}

@@ -1,0 +1,19 @@
+use rocket::{get, serde::json::Json};
+
+use crate::auth::guards::CurrentUser;
+
+use super::dto::{ErrorResponse, UserResponse};
+
+#[utoipa::path(
+    get, path = "/users/me", tag = "users",
+    responses(
+        (status = 200, description = "The signed-in user", body = UserResponse),
+        (status = 401, description = "Missing, invalid or expired access token, or a revoked session",
+         body = ErrorResponse, headers(("WWW-Authenticate" = String))),
+    ),
+    security(("bearerAuth" = []), ("oauth2" = []))
+)]
+#[get("/users/me")]
+pub fn me(user: CurrentUser) -> Json<UserResponse> {
+    Json(user.0.user.into())
+}

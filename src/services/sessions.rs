@@ -1,0 +1,230 @@
+//! Sessions are refresh-token families. Logging in starts one; every refresh rotates its token;
+//! presenting a rotated token again revokes the family (unless it is the immediate parent within
+//! the grace window: a client racing itself); logout and password changes revoke.
+
+use sea_orm::{
+    sea_query::Expr, ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set,
+};
+
+use crate::{
+    auth::tokens::{hash_token, random_id, TokenError, TokenType},
+    domain::Email,
+    entities::{session, user},
+    error::{Error, Result, INVALID_CREDENTIALS},
+    state::AppState,
+};
+
+/// What a successful log-in or refresh hands to the client.
+#[derive(Debug)]
+pub struct IssuedTokens {
+    pub access_token: String,
+    pub refresh_token: String,
+    /// Seconds until the access token expires.
+    pub expires_in: i64,
+    /// Seconds until the refresh token expires (the cookie's Max-Age).
+    pub refresh_expires_in: i64,
+}
+
+/// The user behind a valid access token, and the session it belongs to.
+#[derive(Debug, Clone)]
+pub struct Authenticated {
+    pub user: user::Model,
+    pub session_id: String,
+}
+
+/// Checks credentials with the same work and the same answer whether the account is missing or
+/// the password is wrong. `identifier` is an email or a username.
+pub async fn login(app: &AppState, identifier: &str, password: &str) -> Result<IssuedTokens> {
+    let user = find_by_identifier(app, identifier).await?;
+    let verified = app
+        .hasher
+        .verify(password, user.as_ref().map(|u| u.password_hash.as_str()))
+        .await?;
+    match user {
+        Some(user) if verified => start(app, user.id).await,
+        _ => Err(Error::Unauthorized(INVALID_CREDENTIALS)),
+    }
+}
+
+pub async fn find_by_identifier(app: &AppState, identifier: &str) -> Result<Option<user::Model>> {
+    let identifier = identifier.trim();
+    let query = if identifier.contains('@') {
+        let key = Email::parse(identifier).map_or_else(|_| identifier.to_lowercase(), |e| e.key());
+        user::Entity::find().filter(user::Column::EmailKey.eq(key))
+    } else {
+        user::Entity::find().filter(user::Column::UsernameKey.eq(identifier.to_ascii_lowercase()))
+    };
+    Ok(query.one(&app.db).await?)
+}
+
+/// Starts a new session for a user whose credentials were just checked.
+pub async fn start(app: &AppState, user_id: i32) -> Result<IssuedTokens> {
+    let now = app.clock.now();
+    let sid = random_id();
+    let refresh_token = app.tokens.first_refresh(user_id, &sid, now)?;
+    session::ActiveModel {
+        id: Set(sid.clone()),
+        user_id: Set(user_id),
+        token_hash: Set(hash_token(&refresh_token)),
+        previous_hash: Set(None),
+        rotated_at: Set(None),
+        created_at: Set(now),
+        expires_at: Set(now + app.tokens.refresh_ttl),
+        revoked_at: Set(None),
+    }
+    .insert(&app.db)
+    .await?;
+    // Housekeeping that keeps one user's rows bounded; cheap thanks to the user_id index.
+    session::Entity::delete_many()
+        .filter(session::Column::UserId.eq(user_id))
+        .filter(session::Column::ExpiresAt.lte(now))
+        .exec(&app.db)
+        .await?;
+    Ok(IssuedTokens {
+        access_token: app.tokens.access(user_id, &sid, now)?,
+        refresh_token,
+        expires_in: app.tokens.access_ttl,
+        refresh_expires_in: app.tokens.refresh_ttl,
+    })
+}
+
+/// Rotates a refresh token. The compare-and-swap on the stored hash makes concurrent refreshes
+/// safe on both databases: exactly one request rotates, the others see the new state.
+pub async fn refresh(app: &AppState, token: &str) -> Result<IssuedTokens> {
+    let now = app.clock.now();
+    let claims = app
+        .tokens
+        .verify(token, TokenType::Refresh, now)
+        .map_err(|e| match e {
+            TokenError::Expired => Error::Unauthorized("Refresh token expired"),
+            TokenError::Invalid => Error::Unauthorized("Invalid refresh token"),
+        })?;
+    let user_id = claims.user_id().ok_or(Error::Unauthorized("Invalid refresh token"))?;
+    let presented = hash_token(token);
+
+    // Two passes at most: if our swap loses a race, the second read sees the winner's row.
+    for _ in 0..2 {
+        let session = live_session(app, &claims.sid, user_id, now)
+            .await?
+            .ok_or(Error::Unauthorized("Session has ended"))?;
+
+        if session.token_hash == presented {
+            let child = app.tokens.child_refresh(user_id, &session.id, &presented, now)?;
+            let swapped = session::Entity::update_many()
+                .col_expr(session::Column::TokenHash, Expr::value(hash_token(&child)))
+                .col_expr(session::Column::PreviousHash, Expr::value(presented.clone()))
+                .col_expr(session::Column::RotatedAt, Expr::value(now))
+                .col_expr(session::Column::ExpiresAt, Expr::value(now + app.tokens.refresh_ttl))
+                .filter(session::Column::Id.eq(session.id.as_str()))
+                .filter(session::Column::TokenHash.eq(presented.as_str()))
+                .filter(session::Column::RevokedAt.is_null())
+                .exec(&app.db)
+                .await?;
+            if swapped.rows_affected == 1 {
+                return issued(app, user_id, &session.id, child, now, now);
+            }
+            continue;
+        }
+
+        let within_grace = session.previous_hash.as_deref() == Some(presented.as_str())
+            && session
+                .rotated_at
+                .is_some_and(|at| now - at <= app.settings.refresh_reuse_grace_secs);
+        if let (true, Some(rotated_at)) = (within_grace, session.rotated_at) {
+            let child = app.tokens.child_refresh(user_id, &session.id, &presented, rotated_at)?;
+            if hash_token(&child) == session.token_hash {
+                return issued(app, user_id, &session.id, child, now, rotated_at);
+            }
+        }
+        break;
+    }
+
+    // A token of this family that is neither current nor a fresh parent was stolen or replayed.
+    revoke_session(app, &claims.sid).await?;
+    log::warn!("refresh token reuse detected: revoked a session of user {user_id}");
+    Err(Error::Unauthorized("Refresh token reuse detected; session revoked"))
+}
+
+fn issued(app: &AppState, user_id: i32, sid: &str, refresh_token: String, now: i64, issued_at: i64) -> Result<IssuedTokens> {
+    Ok(IssuedTokens {
+        access_token: app.tokens.access(user_id, sid, now)?,
+        refresh_token,
+        expires_in: app.tokens.access_ttl,
+        refresh_expires_in: issued_at + app.tokens.refresh_ttl - now,
+    })
+}
+
+async fn live_session(app: &AppState, sid: &str, user_id: i32, now: i64) -> Result<Option<session::Model>> {
+    Ok(session::Entity::find_by_id(sid.to_owned())
+        .one(&app.db)
+        .await?
+        .filter(|s| s.user_id == user_id && s.revoked_at.is_none() && s.expires_at > now))
+}
+
+/// The user and session behind an access token. One indexed join per request, so logout and
+/// password changes take effect at once.
+pub async fn authenticate(app: &AppState, access_token: &str) -> Result<Authenticated> {
+    let now = app.clock.now();
+    let claims = app
+        .tokens
+        .verify(access_token, TokenType::Access, now)
+        .map_err(|e| match e {
+            TokenError::Expired => Error::Unauthorized("Token expired"),
+            TokenError::Invalid => Error::Unauthorized("Invalid token"),
+        })?;
+    let (session, user) = session::Entity::find_by_id(claims.sid.clone())
+        .find_also_related(user::Entity)
+        .one(&app.db)
+        .await?
+        .ok_or(Error::Unauthorized("Session has ended"))?;
+    match user {
+        Some(user)
+            if Some(user.id) == claims.user_id()
+                && session.revoked_at.is_none()
+                && session.expires_at > now =>
+        {
+            Ok(Authenticated {
+                user,
+                session_id: session.id,
+            })
+        }
+        _ => Err(Error::Unauthorized("Session has ended")),
+    }
+}
+
+/// Ends the session a refresh or access token belongs to. Unknown, expired or forged tokens are
+/// ignored, so logging out is idempotent.
+pub async fn logout(app: &AppState, refresh_token: Option<&str>, access_token: Option<&str>) -> Result<()> {
+    let now = app.clock.now();
+    let sids = [
+        refresh_token.and_then(|t| app.tokens.verify(t, TokenType::Refresh, now).ok()),
+        access_token.and_then(|t| app.tokens.verify(t, TokenType::Access, now).ok()),
+    ];
+    for claims in sids.into_iter().flatten() {
+        revoke_session(app, &claims.sid).await?;
+    }
+    Ok(())
+}
+
+pub async fn revoke_session(app: &AppState, sid: &str) -> Result<()> {
+    session::Entity::update_many()
+        .col_expr(session::Column::RevokedAt, Expr::value(app.clock.now()))
+        .filter(session::Column::Id.eq(sid))
+        .filter(session::Column::RevokedAt.is_null())
+        .exec(&app.db)
+        .await?;
+    Ok(())
+}
+
+/// Revokes every live session of a user, except `keep` (the one that made the change).
+pub async fn revoke_all(app: &AppState, user_id: i32, keep: Option<&str>) -> Result<()> {
+    let mut update = session::Entity::update_many()
+        .col_expr(session::Column::RevokedAt, Expr::value(app.clock.now()))
+        .filter(session::Column::UserId.eq(user_id))
+        .filter(session::Column::RevokedAt.is_null());
+    if let Some(keep) = keep {
+        update = update.filter(session::Column::Id.ne(keep));
+    }
+    update.exec(&app.db).await?;
+    Ok(())
+}

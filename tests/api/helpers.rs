@@ -1,0 +1,261 @@
+//! A real Gatehouse per test: the application as `main` builds it, on a private SQLite file or,
+//! when `TEST_DATABASE_URL` is set, a private PostgreSQL schema, driven through Rocket's local
+//! client (real routing, guards, fairings and database).
+
+use std::sync::Arc;
+
+use gatehouse::{entities::session, entities::user, state::AppState};
+use rocket::{
+    figment::Figment,
+    http::{ContentType, Header, Status},
+    local::asynchronous::{Client, LocalResponse},
+};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
+use serde_json::{json, Value};
+
+pub const PASSWORD: &str = "violet-harbor-71";
+pub const SECRET: &str = "test-secret-0123456789abcdef0123456789abcdef";
+
+pub struct TestApp {
+    pub client: Arc<Client>,
+    _dir: Option<tempfile::TempDir>,
+    pg_schema: Option<(String, String)>,
+}
+
+pub struct Options {
+    pub tracked: bool,
+    pub settings: Vec<(&'static str, String)>,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Self {
+            tracked: false,
+            settings: Vec::new(),
+        }
+    }
+}
+
+pub async fn spawn() -> TestApp {
+    spawn_with(Options::default()).await
+}
+
+pub async fn spawn_tracked() -> TestApp {
+    spawn_with(Options {
+        tracked: true,
+        ..Options::default()
+    })
+    .await
+}
+
+/// The figment a test server starts from: defaults, a fixed secret, cheap bcrypt and a private
+/// database. Returns the temporary directory / PostgreSQL schema to clean up.
+pub async fn base_figment() -> (Figment, Option<tempfile::TempDir>, Option<(String, String)>) {
+    let figment = Figment::from(rocket::Config::debug_default())
+        .merge(("log_level", "off"))
+        .merge(("gatehouse.secret_key", SECRET))
+        .merge(("gatehouse.bcrypt_cost", 4))
+        .merge(("template_dir", "templates"));
+    match std::env::var("TEST_DATABASE_URL").ok().filter(|u| !u.is_empty()) {
+        Some(url) => {
+            let schema = format!("t_{}", uuid::Uuid::new_v4().simple());
+            let db = sea_orm::Database::connect(url.as_str())
+                .await
+                .expect("TEST_DATABASE_URL is set but PostgreSQL is unreachable");
+            db.execute_unprepared(&format!("CREATE SCHEMA {schema}"))
+                .await
+                .expect("create test schema");
+            let figment = figment
+                .merge(("gatehouse.database_url", url.clone()))
+                .merge(("gatehouse.database_schema", schema.clone()));
+            (figment, None, Some((url, schema)))
+        }
+        None => {
+            let dir = tempfile::tempdir().expect("temp dir");
+            let url = format!("sqlite://{}/test.db?mode=rwc", dir.path().display());
+            (figment.merge(("gatehouse.database_url", url)), Some(dir), None)
+        }
+    }
+}
+
+pub async fn spawn_with(options: Options) -> TestApp {
+    let (mut figment, dir, pg_schema) = base_figment().await;
+    for (key, value) in options.settings {
+        figment = figment.merge((key, value));
+    }
+    let rocket = gatehouse::build(figment).expect("valid test configuration");
+    let client = if options.tracked {
+        Client::tracked(rocket).await
+    } else {
+        Client::untracked(rocket).await
+    }
+    .expect("rocket ignites");
+    TestApp {
+        client: Arc::new(client),
+        _dir: dir,
+        pg_schema,
+    }
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        if let Some((url, schema)) = self.pg_schema.take() {
+            // Drop's caller may be inside a runtime; clean up on a thread of our own.
+            let _ = std::thread::spawn(move || {
+                let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build();
+                if let Ok(runtime) = runtime {
+                    runtime.block_on(async {
+                        if let Ok(db) = sea_orm::Database::connect(url.as_str()).await {
+                            let _ = db
+                                .execute_unprepared(&format!("DROP SCHEMA IF EXISTS {schema} CASCADE"))
+                                .await;
+                        }
+                    });
+                }
+            })
+            .join();
+        }
+    }
+}
+
+pub struct Reply {
+    pub status: Status,
+    pub body: Value,
+    pub headers: Vec<(String, String)>,
+    pub cookies: Vec<String>,
+}
+
+impl Reply {
+    pub async fn from(res: LocalResponse<'_>) -> Self {
+        let status = res.status();
+        let headers = res
+            .headers()
+            .iter()
+            .map(|h| (h.name().to_string(), h.value().to_string()))
+            .collect();
+        let cookies = res
+            .headers()
+            .get("Set-Cookie")
+            .map(str::to_owned)
+            .collect();
+        let text = res.into_string().await.unwrap_or_default();
+        let body = serde_json::from_str(&text).unwrap_or(Value::String(text));
+        Self {
+            status,
+            body,
+            headers,
+            cookies,
+        }
+    }
+
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+
+    pub fn detail(&self) -> &str {
+        self.body["detail"].as_str().unwrap_or("<no detail>")
+    }
+
+    pub fn cookie(&self, name: &str) -> Option<&str> {
+        self.cookies
+            .iter()
+            .find(|c| c.starts_with(&format!("{name}=")))
+            .map(String::as_str)
+    }
+
+    pub fn str(&self, field: &str) -> String {
+        self.body[field]
+            .as_str()
+            .unwrap_or_else(|| panic!("no string field {field} in {}", self.body))
+            .to_owned()
+    }
+}
+
+impl TestApp {
+    pub fn state(&self) -> &AppState {
+        self.client.rocket().state::<AppState>().expect("state")
+    }
+
+    pub async fn post_json(&self, path: &str, body: Value) -> Reply {
+        Reply::from(self.client.post(path.to_owned()).json(&body).dispatch().await).await
+    }
+
+    pub async fn post_json_auth(&self, path: &str, token: &str, body: Value) -> Reply {
+        Reply::from(
+            self.client
+                .post(path.to_owned())
+                .header(Header::new("Authorization", format!("Bearer {token}")))
+                .json(&body)
+                .dispatch()
+                .await,
+        )
+        .await
+    }
+
+    pub async fn post_raw(&self, path: &str, content_type: ContentType, body: impl AsRef<[u8]>) -> Reply {
+        Reply::from(
+            self.client
+                .post(path.to_owned())
+                .header(content_type)
+                .body(body)
+                .dispatch()
+                .await,
+        )
+        .await
+    }
+
+    pub async fn get(&self, path: &str) -> Reply {
+        Reply::from(self.client.get(path.to_owned()).dispatch().await).await
+    }
+
+    pub async fn get_auth(&self, path: &str, token: &str) -> Reply {
+        Reply::from(
+            self.client
+                .get(path.to_owned())
+                .header(Header::new("Authorization", format!("Bearer {token}")))
+                .dispatch()
+                .await,
+        )
+        .await
+    }
+
+    pub async fn register(&self, email: &str) -> Reply {
+        let reply = self
+            .post_json("/auth/register", json!({ "email": email, "password": PASSWORD }))
+            .await;
+        assert_eq!(reply.status, Status::Created, "register {email}: {}", reply.body);
+        reply
+    }
+
+    pub async fn login(&self, identifier: &str, password: &str) -> Reply {
+        self.post_json("/auth/login", json!({ "email": identifier, "password": password }))
+            .await
+    }
+
+    /// Registers and logs in; returns (access token, refresh token).
+    pub async fn signed_in(&self, email: &str) -> (String, String) {
+        self.register(email).await;
+        let reply = self.login(email, PASSWORD).await;
+        assert_eq!(reply.status, Status::Ok, "login: {}", reply.body);
+        (reply.str("access_token"), reply.str("refresh_token"))
+    }
+
+    pub async fn user(&self, email_key: &str) -> Option<user::Model> {
+        user::Entity::find()
+            .filter(user::Column::EmailKey.eq(email_key))
+            .one(&self.state().db)
+            .await
+            .expect("query users")
+    }
+
+    pub async fn sessions_of(&self, user_id: i32) -> Vec<session::Model> {
+        session::Entity::find()
+            .filter(session::Column::UserId.eq(user_id))
+            .all(&self.state().db)
+            .await
+            .expect("query sessions")
+    }
+}
