@@ -33,7 +33,10 @@ pub fn build(figment: Figment) -> Result<Rocket<Build>, ConfigError> {
     let body_limit = 16.kibibytes();
     let figment = figment
         // Rocket's private cookies get their own key derived from SECRET_KEY: one secret to set.
-        .merge(("secret_key", hex::encode(&settings.derive_key("rocket-cookies")[..32])))
+        .merge((
+            "secret_key",
+            hex::encode(&settings.derive_key("rocket-cookies")[..32]),
+        ))
         .join((
             "limits",
             Limits::default()
@@ -63,14 +66,21 @@ pub fn build(figment: Figment) -> Result<Rocket<Build>, ConfigError> {
         .attach(AdHoc::on_liftoff("liftoff", |rocket| {
             Box::pin(async move {
                 let config = rocket.config();
-                log::info!("gatehouse listening on http://{}:{}", config.address, config.port);
+                log::info!(
+                    "gatehouse listening on http://{}:{}",
+                    config.address,
+                    config.port
+                );
             })
         }))
         .register("/", catchers![error::json_catcher])
         .mount("/", web::routes())
         .mount("/", api::root_routes())
         .mount("/auth", api::auth_routes())
-        .mount("/", SwaggerUi::new("/docs/<_..>").url("/openapi.json", api::docs::ApiDoc::openapi()));
+        .mount(
+            "/",
+            SwaggerUi::new("/docs/<_..>").url("/openapi.json", api::docs::ApiDoc::openapi()),
+        );
     if let Some(cors) = cors {
         rocket = rocket.attach(cors);
     }
@@ -83,9 +93,12 @@ pub fn build(figment: Figment) -> Result<Rocket<Build>, ConfigError> {
 }
 
 async fn init_state(settings: Settings) -> Result<AppState, String> {
-    let db = db::connect(settings.database_url.expose(), settings.database_schema.as_deref())
-        .await
-        .map_err(|e| format!("database: {e}"))?;
+    let db = db::connect(
+        settings.database_url.expose(),
+        settings.database_schema.as_deref(),
+    )
+    .await
+    .map_err(|e| format!("database: {e}"))?;
     let hasher = PasswordHasher::new(settings.bcrypt_cost)
         .await
         .map_err(|e| format!("password hasher: {e}"))?;
@@ -106,7 +119,10 @@ fn cors(settings: &Settings) -> Result<Option<rocket_cors::Cors>, ConfigError> {
     }
     rocket_cors::CorsOptions {
         allowed_origins: rocket_cors::AllowedOrigins::some_exact(&settings.allowed_origins),
-        allowed_methods: [Method::Get, Method::Post].into_iter().map(From::from).collect(),
+        allowed_methods: [Method::Get, Method::Post]
+            .into_iter()
+            .map(From::from)
+            .collect(),
         allowed_headers: rocket_cors::AllowedHeaders::some(&["Authorization", "Content-Type"]),
         allow_credentials: true,
         max_age: Some(600),

@@ -7,8 +7,7 @@ use hmac::{Hmac, Mac};
 use jsonwebtoken::Algorithm;
 use lettre::message::Mailbox;
 use rand::RngCore;
-use rocket::figment::{providers::Env, Figment};
-use serde::{Deserialize, Deserializer};
+use rocket::figment::{providers::Env, value::Value, Figment};
 use sha2::Sha512;
 
 /// The names read from the environment, compatible with the origin design plus our additions.
@@ -141,19 +140,15 @@ pub fn figment() -> Figment {
 /// in `Rocket.toml` they go in `[default.gatehouse]` / `[release.gatehouse]`.
 pub const SECTION: &str = "gatehouse";
 
-#[derive(Deserialize, Default)]
-#[serde(default)]
+#[derive(Default)]
 struct Raw {
-    #[serde(deserialize_with = "scalar")]
     secret_key: Option<String>,
     algorithm: Option<String>,
     access_token_expire_minutes: Option<i64>,
     refresh_token_expire_days: Option<i64>,
     refresh_reuse_grace_seconds: Option<i64>,
-    #[serde(deserialize_with = "scalar")]
     database_url: Option<String>,
     database_schema: Option<String>,
-    #[serde(deserialize_with = "scalar")]
     allowed_origins: Option<String>,
     bcrypt_cost: Option<u32>,
     cookie_secure: Option<bool>,
@@ -163,12 +158,99 @@ struct Raw {
     forgot_password_limit_per_ip: Option<u32>,
     smtp_host: Option<String>,
     smtp_port: Option<u16>,
-    #[serde(deserialize_with = "scalar")]
     smtp_username: Option<String>,
-    #[serde(deserialize_with = "scalar")]
     smtp_password: Option<String>,
     smtp_tls: Option<String>,
     mail_from: Option<String>,
+}
+
+/// Reads our keys one by one so that a bad value is reported by its env name and never quoted
+/// (figment's own messages quote the value, which may be a secret typed in the wrong place).
+struct Reader<'a> {
+    figment: &'a Figment,
+    problems: Vec<String>,
+}
+
+impl Reader<'_> {
+    fn value(&self, key: &str) -> Option<Value> {
+        self.figment.find_value(&format!("{SECTION}.{key}")).ok()
+    }
+
+    fn string(&mut self, key: &str) -> Option<String> {
+        match self.value(key)? {
+            Value::String(_, s) => Some(s),
+            Value::Num(_, n) => n
+                .to_f64()
+                .map(|f| n.to_i128().map_or_else(|| f.to_string(), |i| i.to_string())),
+            Value::Bool(_, b) => Some(b.to_string()),
+            _ => {
+                self.problems
+                    .push(format!("{} must be a string", key.to_uppercase()));
+                None
+            }
+        }
+    }
+
+    fn int<T: TryFrom<i128>>(&mut self, key: &str) -> Option<T> {
+        let value = self.value(key)?;
+        let parsed = match &value {
+            Value::String(_, s) => s.trim().parse::<i128>().ok(),
+            other => other.to_i128(),
+        };
+        let converted = parsed.and_then(|i| T::try_from(i).ok());
+        if converted.is_none() {
+            self.problems
+                .push(format!("{} must be a whole number", key.to_uppercase()));
+        }
+        converted
+    }
+
+    fn bool(&mut self, key: &str) -> Option<bool> {
+        let value = self.value(key)?;
+        let parsed = match &value {
+            Value::String(_, s) => match s.trim().to_ascii_lowercase().as_str() {
+                "true" | "1" | "yes" | "on" => Some(true),
+                "false" | "0" | "no" | "off" => Some(false),
+                _ => None,
+            },
+            other => other.to_bool(),
+        };
+        if parsed.is_none() {
+            self.problems
+                .push(format!("{} must be true or false", key.to_uppercase()));
+        }
+        parsed
+    }
+
+    fn read(mut self) -> Result<Raw, ConfigError> {
+        let raw = Raw {
+            secret_key: self.string("secret_key"),
+            algorithm: self.string("algorithm"),
+            access_token_expire_minutes: self.int("access_token_expire_minutes"),
+            refresh_token_expire_days: self.int("refresh_token_expire_days"),
+            refresh_reuse_grace_seconds: self.int("refresh_reuse_grace_seconds"),
+            database_url: self.string("database_url"),
+            database_schema: self.string("database_schema"),
+            allowed_origins: self.string("allowed_origins"),
+            bcrypt_cost: self.int("bcrypt_cost"),
+            cookie_secure: self.bool("cookie_secure"),
+            public_url: self.string("public_url"),
+            reset_token_expire_minutes: self.int("reset_token_expire_minutes"),
+            forgot_password_limit_per_email: self.int("forgot_password_limit_per_email"),
+            forgot_password_limit_per_ip: self.int("forgot_password_limit_per_ip"),
+            smtp_host: self.string("smtp_host"),
+            smtp_port: self.int("smtp_port"),
+            smtp_username: self.string("smtp_username"),
+            smtp_password: self.string("smtp_password"),
+            smtp_tls: self.string("smtp_tls"),
+            mail_from: self.string("mail_from"),
+        };
+        if self.problems.is_empty() {
+            Ok(raw)
+        } else {
+            Err(ConfigError(self.problems))
+        }
+    }
 }
 
 impl Settings {
@@ -177,22 +259,11 @@ impl Settings {
     pub fn from_figment(figment: &Figment) -> Result<Self, ConfigError> {
         let strict =
             !cfg!(debug_assertions) || figment.profile() == rocket::Config::RELEASE_PROFILE;
-        // Figment's messages quote the offending value; keep only the key so a secret typed into
-        // the wrong place is not echoed.
-        let raw: Raw = if figment.find_value(SECTION).is_err() {
-            Raw::default()
-        } else {
-            figment.extract_inner(SECTION).map_err(|e| {
-            let keys: Vec<String> = e
-                .into_iter()
-                .map(|err| match err.path.last() {
-                    Some(key) => format!("{} has an invalid value", key.to_uppercase()),
-                    None => "the configuration could not be read".to_owned(),
-                })
-                .collect();
-            ConfigError(keys)
-        })?
-        };
+        let raw = Reader {
+            figment,
+            problems: Vec::new(),
+        }
+        .read()?;
         validate(raw, strict)
     }
 
@@ -216,22 +287,72 @@ fn validate(raw: Raw, strict: bool) -> Result<Settings, ConfigError> {
     let smtp = check_smtp(&raw, &mut problems);
     let secret_key = check_secret(raw.secret_key, strict, &mut problems);
 
-    let algorithm = match raw.algorithm.as_deref().unwrap_or("HS256").to_ascii_uppercase().as_str() {
+    let algorithm = match raw
+        .algorithm
+        .as_deref()
+        .unwrap_or("HS256")
+        .to_ascii_uppercase()
+        .as_str()
+    {
         "HS256" => Algorithm::HS256,
         "HS384" => Algorithm::HS384,
         "HS512" => Algorithm::HS512,
         other => {
-            problems.push(format!("ALGORITHM must be HS256, HS384 or HS512 (got {other:?})"));
+            problems.push(format!(
+                "ALGORITHM must be HS256, HS384 or HS512 (got {other:?})"
+            ));
             Algorithm::HS256
         }
     };
 
-    let access = in_range(&mut problems, "ACCESS_TOKEN_EXPIRE_MINUTES", raw.access_token_expire_minutes, 15, 1, 24 * 60);
-    let refresh = in_range(&mut problems, "REFRESH_TOKEN_EXPIRE_DAYS", raw.refresh_token_expire_days, 7, 1, 365);
-    let grace = in_range(&mut problems, "REFRESH_REUSE_GRACE_SECONDS", raw.refresh_reuse_grace_seconds, 10, 0, 120);
-    let reset = in_range(&mut problems, "RESET_TOKEN_EXPIRE_MINUTES", raw.reset_token_expire_minutes, 30, 1, 24 * 60);
-    let per_email = in_range(&mut problems, "FORGOT_PASSWORD_LIMIT_PER_EMAIL", raw.forgot_password_limit_per_email.map(i64::from), 3, 1, 1000);
-    let per_ip = in_range(&mut problems, "FORGOT_PASSWORD_LIMIT_PER_IP", raw.forgot_password_limit_per_ip.map(i64::from), 20, 1, 100_000);
+    let access = in_range(
+        &mut problems,
+        "ACCESS_TOKEN_EXPIRE_MINUTES",
+        raw.access_token_expire_minutes,
+        15,
+        1,
+        24 * 60,
+    );
+    let refresh = in_range(
+        &mut problems,
+        "REFRESH_TOKEN_EXPIRE_DAYS",
+        raw.refresh_token_expire_days,
+        7,
+        1,
+        365,
+    );
+    let grace = in_range(
+        &mut problems,
+        "REFRESH_REUSE_GRACE_SECONDS",
+        raw.refresh_reuse_grace_seconds,
+        10,
+        0,
+        120,
+    );
+    let reset = in_range(
+        &mut problems,
+        "RESET_TOKEN_EXPIRE_MINUTES",
+        raw.reset_token_expire_minutes,
+        30,
+        1,
+        24 * 60,
+    );
+    let per_email = in_range(
+        &mut problems,
+        "FORGOT_PASSWORD_LIMIT_PER_EMAIL",
+        raw.forgot_password_limit_per_email.map(i64::from),
+        3,
+        1,
+        1000,
+    );
+    let per_ip = in_range(
+        &mut problems,
+        "FORGOT_PASSWORD_LIMIT_PER_IP",
+        raw.forgot_password_limit_per_ip.map(i64::from),
+        20,
+        1,
+        100_000,
+    );
 
     let database_url = raw
         .database_url
@@ -245,18 +366,23 @@ fn validate(raw: Raw, strict: bool) -> Result<Settings, ConfigError> {
 
     let database_schema = raw.database_schema.filter(|s| !s.is_empty());
     if let Some(schema) = &database_schema {
-        if !schema.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+        if !schema
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
             || !database_url.starts_with("postgres")
         {
             problems.push("DATABASE_SCHEMA must be a lower-case identifier and needs a PostgreSQL DATABASE_URL".into());
         }
     }
 
-    let allowed_origins = parse_origins(raw.allowed_origins.as_deref().unwrap_or(""), &mut problems);
+    let allowed_origins =
+        parse_origins(raw.allowed_origins.as_deref().unwrap_or(""), &mut problems);
 
     let bcrypt_cost = raw.bcrypt_cost.unwrap_or(12);
     if !(4..=31).contains(&bcrypt_cost) {
-        problems.push(format!("BCRYPT_COST must be between 4 and 31 (got {bcrypt_cost})"));
+        problems.push(format!(
+            "BCRYPT_COST must be between 4 and 31 (got {bcrypt_cost})"
+        ));
     } else if strict && bcrypt_cost < 10 {
         problems.push(format!(
             "BCRYPT_COST {bcrypt_cost} is too weak for production; use 10 or more (12 is the default)"
@@ -310,22 +436,38 @@ fn check_secret(raw: Option<String>, strict: bool, problems: &mut Vec<String>) -
         return Secret::new(hex::encode(bytes));
     };
     let lower = value.to_ascii_lowercase();
-    if EXAMPLE_SECRETS.iter().any(|example| lower.contains(example)) {
-        problems.push(format!("SECRET_KEY is an example value from documentation; {GENERATE_HINT}"));
+    if EXAMPLE_SECRETS
+        .iter()
+        .any(|example| lower.contains(example))
+    {
+        problems.push(format!(
+            "SECRET_KEY is an example value from documentation; {GENERATE_HINT}"
+        ));
     } else if value.chars().count() < MIN_SECRET_LEN {
         problems.push(format!(
             "SECRET_KEY must be at least {MIN_SECRET_LEN} characters; {GENERATE_HINT}"
         ));
-    } else if value.chars().all(|c| Some(c) == value.chars().next()) {
-        problems.push(format!("SECRET_KEY is a single repeated character; {GENERATE_HINT}"));
+    } else if value.chars().all(|c| value.starts_with(c)) {
+        problems.push(format!(
+            "SECRET_KEY is a single repeated character; {GENERATE_HINT}"
+        ));
     }
     Secret::new(value)
 }
 
-fn in_range(problems: &mut Vec<String>, name: &str, value: Option<i64>, default: i64, min: i64, max: i64) -> i64 {
+fn in_range(
+    problems: &mut Vec<String>,
+    name: &str,
+    value: Option<i64>,
+    default: i64,
+    min: i64,
+    max: i64,
+) -> i64 {
     let value = value.unwrap_or(default);
     if !(min..=max).contains(&value) {
-        problems.push(format!("{name} must be between {min} and {max} (got {value})"));
+        problems.push(format!(
+            "{name} must be between {min} and {max} (got {value})"
+        ));
         return default;
     }
     value
@@ -338,7 +480,9 @@ fn parse_origins(raw: &str, problems: &mut Vec<String>) -> Vec<String> {
         if origin == "*" {
             problems.push("ALLOWED_ORIGINS may not be `*`: credentials are only sent to listed origins; list them".into());
         } else if !is_http_origin_or_base(origin) || origin.matches('/').count() != 2 {
-            problems.push(format!("ALLOWED_ORIGINS entry {origin:?} is not an origin like https://app.example.com"));
+            problems.push(format!(
+                "ALLOWED_ORIGINS entry {origin:?} is not an origin like https://app.example.com"
+            ));
         } else {
             origins.push(origin.to_owned());
         }
@@ -357,12 +501,20 @@ fn is_http_origin_or_base(url: &str) -> bool {
 }
 
 fn check_smtp(raw: &Raw, problems: &mut Vec<String>) -> SmtpSettings {
-    let tls = match raw.smtp_tls.as_deref().unwrap_or("none").to_ascii_lowercase().as_str() {
+    let tls = match raw
+        .smtp_tls
+        .as_deref()
+        .unwrap_or("none")
+        .to_ascii_lowercase()
+        .as_str()
+    {
         "none" => SmtpTls::None,
         "starttls" => SmtpTls::StartTls,
         "tls" => SmtpTls::Tls,
         other => {
-            problems.push(format!("SMTP_TLS must be none, starttls or tls (got {other:?})"));
+            problems.push(format!(
+                "SMTP_TLS must be none, starttls or tls (got {other:?})"
+            ));
             SmtpTls::None
         }
     };
@@ -371,15 +523,29 @@ fn check_smtp(raw: &Raw, problems: &mut Vec<String>) -> SmtpSettings {
         .clone()
         .unwrap_or_else(|| "Gatehouse <no-reply@localhost>".to_owned());
     let from = Mailbox::from_str(&from_raw).unwrap_or_else(|_| {
-        problems.push(format!("MAIL_FROM {from_raw:?} is not a mailbox like `Gatehouse <no-reply@example.com>`"));
-        Mailbox::new(None, "no-reply@localhost".parse().unwrap_or_else(|_| unreachable!("literal address")))
+        problems.push(format!(
+            "MAIL_FROM {from_raw:?} is not a mailbox like `Gatehouse <no-reply@example.com>`"
+        ));
+        Mailbox::new(
+            None,
+            "no-reply@localhost"
+                .parse()
+                .unwrap_or_else(|_| unreachable!("literal address")),
+        )
     });
     let username = raw.smtp_username.clone().filter(|u| !u.is_empty());
-    let password = raw.smtp_password.clone().filter(|p| !p.is_empty()).map(Secret::new);
+    let password = raw
+        .smtp_password
+        .clone()
+        .filter(|p| !p.is_empty())
+        .map(Secret::new);
     if username.is_some() != password.is_some() {
         problems.push("SMTP_USERNAME and SMTP_PASSWORD must be set together".into());
     }
-    let host = raw.smtp_host.clone().unwrap_or_else(|| "localhost".to_owned());
+    let host = raw
+        .smtp_host
+        .clone()
+        .unwrap_or_else(|| "localhost".to_owned());
     if host.trim().is_empty() {
         problems.push("SMTP_HOST must not be empty".into());
     }
@@ -391,25 +557,6 @@ fn check_smtp(raw: &Raw, problems: &mut Vec<String>) -> SmtpSettings {
         tls,
         from,
     }
-}
-
-/// Accepts a string, or a number or boolean that figment parsed out of an env var (a numeric
-/// secret would otherwise fail to load with its value quoted in the error).
-fn scalar<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<String>, D::Error> {
-    #[derive(Deserialize)]
-    #[serde(untagged)]
-    enum Scalar {
-        Str(String),
-        Int(i128),
-        Float(f64),
-        Bool(bool),
-    }
-    Ok(Option::<Scalar>::deserialize(deserializer)?.map(|s| match s {
-        Scalar::Str(s) => s,
-        Scalar::Int(i) => i.to_string(),
-        Scalar::Float(f) => f.to_string(),
-        Scalar::Bool(b) => b.to_string(),
-    }))
 }
 
 #[cfg(test)]
@@ -425,7 +572,12 @@ mod tests {
 
     #[test]
     fn strict_mode_refuses_missing_short_and_example_secrets() {
-        for bad in ["", "short", "your-super-secret-key-minimum-32-characters", &"a".repeat(40)] {
+        for bad in [
+            "",
+            "short",
+            "your-super-secret-key-minimum-32-characters",
+            &"a".repeat(40),
+        ] {
             let err = validate(raw_with_secret(bad), true).expect_err(bad);
             assert!(err.to_string().contains("openssl rand -hex 32"), "{err}");
         }
@@ -454,8 +606,14 @@ mod tests {
     #[test]
     fn origins_are_parsed_and_wildcards_refused() {
         let mut problems = Vec::new();
-        let origins = parse_origins("http://localhost:3000, https://app.example.com/", &mut problems);
-        assert_eq!(origins, ["http://localhost:3000", "https://app.example.com"]);
+        let origins = parse_origins(
+            "http://localhost:3000, https://app.example.com/",
+            &mut problems,
+        );
+        assert_eq!(
+            origins,
+            ["http://localhost:3000", "https://app.example.com"]
+        );
         assert!(problems.is_empty());
         parse_origins("*", &mut problems);
         parse_origins("ftp://x", &mut problems);

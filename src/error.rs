@@ -32,6 +32,9 @@ pub enum Error {
     /// 413: the body is larger than the configured limit.
     #[error("Request body is too large")]
     PayloadTooLarge,
+    /// 405 with `Allow` listing the methods the path does answer.
+    #[error("Method Not Allowed")]
+    MethodNotAllowed(String),
     /// 429 with `Retry-After`.
     #[error("Too many requests; try again later")]
     TooManyRequests { retry_after_secs: i64 },
@@ -63,6 +66,7 @@ impl Error {
             Self::Forbidden(_) => Status::Forbidden,
             Self::Conflict(_) => Status::Conflict,
             Self::PayloadTooLarge => Status::PayloadTooLarge,
+            Self::MethodNotAllowed(_) => Status::MethodNotAllowed,
             Self::TooManyRequests { .. } => Status::TooManyRequests,
             Self::Unavailable => Status::ServiceUnavailable,
             Self::Other(status) => *status,
@@ -97,8 +101,14 @@ impl<'r> Responder<'r, 'static> for Error {
             Self::Unauthorized(_) => {
                 res.header(Header::new("WWW-Authenticate", "Bearer"));
             }
+            Self::MethodNotAllowed(allow) => {
+                res.header(Header::new("Allow", allow));
+            }
             Self::TooManyRequests { retry_after_secs } => {
-                res.header(Header::new("Retry-After", retry_after_secs.max(1).to_string()));
+                res.header(Header::new(
+                    "Retry-After",
+                    retry_after_secs.max(1).to_string(),
+                ));
             }
             _ => {}
         }
@@ -132,6 +142,11 @@ pub fn json_catcher(status: Status, req: &Request<'_>) -> Error {
             return err;
         }
     }
+    if status == Status::NotFound {
+        if let Some(allow) = allowed_methods(req) {
+            return Error::MethodNotAllowed(allow);
+        }
+    }
     match status.code {
         400 => Error::BadRequest("Bad request".into()),
         401 => Error::Unauthorized("Not authenticated"),
@@ -142,4 +157,19 @@ pub fn json_catcher(status: Status, req: &Request<'_>) -> Error {
         500 => Error::internal("unhandled error (see earlier log lines)"),
         _ => Error::Other(status),
     }
+}
+
+/// Rocket answers a known path with the wrong method as 404; a client deserves 405 and `Allow`.
+/// Only static paths are considered, which covers every API route.
+fn allowed_methods(req: &Request<'_>) -> Option<String> {
+    let path = req.uri().path();
+    let mut methods: Vec<&str> = req
+        .rocket()
+        .routes()
+        .filter(|route| route.uri.path() == path.as_str() && route.method != req.method())
+        .map(|route| route.method.as_str())
+        .collect();
+    methods.sort_unstable();
+    methods.dedup();
+    (!methods.is_empty()).then(|| methods.join(", "))
 }

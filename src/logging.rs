@@ -27,21 +27,32 @@ impl Log for Logger {
         }
         // Rocket's own "No matching routes" and similar lines quote the request URI; keep its
         // errors but drop the rest of its request-scoped noise.
-        if is_framework(record.target()) && record.level() > Level::Error && record.target().contains("request") {
+        if is_framework(record.target())
+            && record.level() > Level::Error
+            && record.target().contains("request")
+        {
             return;
         }
         let now = chrono::Utc::now().format("%Y-%m-%dT%H:%M:%S%.3fZ");
         let mut out = std::io::stderr().lock();
-        let _ = writeln!(out, "{now} {:<5} {}: {}", record.level(), record.target(), record.args());
+        let _ = writeln!(
+            out,
+            "{now} {:<5} {}: {}",
+            record.level(),
+            record.target(),
+            record.args()
+        );
     }
 
     fn flush(&self) {}
 }
 
 fn is_framework(target: &str) -> bool {
-    ["rocket", "_", "sqlx", "sea_orm", "hyper", "lettre", "rustls", "tracing"]
-        .iter()
-        .any(|prefix| target.starts_with(prefix))
+    [
+        "rocket", "_", "sqlx", "sea_orm", "hyper", "lettre", "rustls", "tracing",
+    ]
+    .iter()
+    .any(|prefix| target.starts_with(prefix))
 }
 
 /// Installs the logger; `LOG_LEVEL` (error, warn, info, debug) sets the level, info by default.

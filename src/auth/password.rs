@@ -21,11 +21,10 @@ pub struct PasswordHasher {
 impl PasswordHasher {
     pub async fn new(cost: u32) -> Result<Self> {
         let parallelism = std::thread::available_parallelism().map_or(2, std::num::NonZero::get);
-        let dummy_hash = tokio::task::spawn_blocking(move || {
-            bcrypt::hash("gatehouse-dummy-password", cost)
-        })
-        .await?
-        .map_err(Error::internal)?;
+        let dummy_hash =
+            tokio::task::spawn_blocking(move || bcrypt::hash("gatehouse-dummy-password", cost))
+                .await?
+                .map_err(Error::internal)?;
         Ok(Self {
             cost,
             permits: Arc::new(Semaphore::new(parallelism)),

@@ -92,7 +92,13 @@ impl Tokens {
     /// function of its inputs and the server key, so a client that races itself and presents the
     /// parent twice gets the very same child both times: one live child, and only its hash
     /// stored. Without the server key the child cannot be predicted from the parent.
-    pub fn child_refresh(&self, user_id: i32, sid: &str, parent_hash: &str, issued_at: i64) -> Result<String, Error> {
+    pub fn child_refresh(
+        &self,
+        user_id: i32,
+        sid: &str,
+        parent_hash: &str,
+        issued_at: i64,
+    ) -> Result<String, Error> {
         let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(&self.chain_key)
             .unwrap_or_else(|_| unreachable!("HMAC accepts keys of any length"));
         mac.update(parent_hash.as_bytes());
@@ -100,7 +106,13 @@ impl Tokens {
         self.refresh_with_jti(user_id, sid, issued_at, jti)
     }
 
-    fn refresh_with_jti(&self, user_id: i32, sid: &str, now: i64, jti: String) -> Result<String, Error> {
+    fn refresh_with_jti(
+        &self,
+        user_id: i32,
+        sid: &str,
+        now: i64,
+        jti: String,
+    ) -> Result<String, Error> {
         self.sign(&Claims {
             sub: user_id.to_string(),
             sid: sid.to_owned(),
@@ -113,7 +125,8 @@ impl Tokens {
     }
 
     fn sign(&self, claims: &Claims) -> Result<String, Error> {
-        encode(&self.header, claims, &self.encoding).map_err(|e| Error::internal(format!("JWT signing: {e}")))
+        encode(&self.header, claims, &self.encoding)
+            .map_err(|e| Error::internal(format!("JWT signing: {e}")))
     }
 
     pub fn verify(&self, token: &str, expected: TokenType, now: i64) -> Result<Claims, TokenError> {

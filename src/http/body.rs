@@ -23,9 +23,18 @@ impl<'r, T: DeserializeOwned> FromData<'r> for JsonBody<T> {
         let bytes = match data.open(limit).into_bytes().await {
             Ok(bytes) if bytes.is_complete() => bytes.into_inner(),
             Ok(_) => return fail(req, Error::PayloadTooLarge),
-            Err(_) => return fail(req, Error::BadRequest("Could not read the request body".into())),
+            Err(_) => {
+                return fail(
+                    req,
+                    Error::BadRequest("Could not read the request body".into()),
+                )
+            }
         };
-        let input: &[u8] = if bytes.iter().all(u8::is_ascii_whitespace) { b"null" } else { &bytes };
+        let input: &[u8] = if bytes.iter().all(u8::is_ascii_whitespace) {
+            b"null"
+        } else {
+            &bytes
+        };
         match serde_json::from_slice(input) {
             Ok(value) => Outcome::Success(JsonBody(value)),
             Err(err) => fail(req, Error::Validation(describe(&err, input == b"null"))),
@@ -46,9 +55,12 @@ fn describe(err: &serde_json::Error, empty: bool) -> String {
         Category::Data | Category::Io => {
             // serde's message names the field; the position adds nothing for a client.
             let message = err.to_string();
-            let message = message.split(" at line ").next().unwrap_or(&message).to_owned();
+            let message = message
+                .split(" at line ")
+                .next()
+                .unwrap_or(&message)
+                .to_owned();
             format!("Invalid request body: {message}")
         }
     }
 }
-

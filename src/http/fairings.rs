@@ -10,7 +10,8 @@ use rocket::{
 /// get their own policy because Swagger UI and ReDoc run scripts and inline styles.
 pub struct SecurityHeaders;
 
-const PAGE_CSP: &str = "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; \
+const PAGE_CSP: &str =
+    "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; \
                         frame-ancestors 'none'; base-uri 'none'";
 const DOCS_CSP: &str = "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline' \
                         https://fonts.googleapis.com; img-src 'self' data: blob:; font-src 'self' data: \
@@ -29,7 +30,10 @@ impl Fairing for SecurityHeaders {
     async fn on_response<'r>(&self, req: &'r Request<'_>, res: &mut Response<'r>) {
         let path = req.uri().path();
         let docs = path == "/redoc" || path.starts_with("/docs");
-        res.set_header(Header::new("Content-Security-Policy", if docs { DOCS_CSP } else { PAGE_CSP }));
+        res.set_header(Header::new(
+            "Content-Security-Policy",
+            if docs { DOCS_CSP } else { PAGE_CSP },
+        ));
         res.set_header(Header::new("X-Content-Type-Options", "nosniff"));
         res.set_header(Header::new("X-Frame-Options", "DENY"));
         res.set_header(Header::new("Referrer-Policy", "no-referrer"));

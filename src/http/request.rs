@@ -53,7 +53,11 @@ fn is_cross_site(req: &Request<'_>) -> bool {
         .is_some_and(|authority| !host.is_empty() && authority.eq_ignore_ascii_case(host));
     let listed = req.rocket().state::<AppState>().is_some_and(|app| {
         app.settings.public_url.eq_ignore_ascii_case(origin)
-            || app.settings.allowed_origins.iter().any(|o| o.eq_ignore_ascii_case(origin))
+            || app
+                .settings
+                .allowed_origins
+                .iter()
+                .any(|o| o.eq_ignore_ascii_case(origin))
     });
     !(same_host || listed)
 }

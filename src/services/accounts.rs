@@ -1,6 +1,8 @@
 //! Creating accounts and changing passwords.
 
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, Set, SqlErr};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, Set, SqlErr,
+};
 
 use crate::{
     domain::{Email, Password, Username},
@@ -52,9 +54,9 @@ pub async fn register(app: &AppState, input: Registration) -> Result<user::Model
     .await;
     match inserted {
         Ok(user) => Ok(user),
-        Err(err) if matches!(err.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) => {
-            Err(Error::Conflict("Email or username already registered".into()))
-        }
+        Err(err) if matches!(err.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) => Err(
+            Error::Conflict("Email or username already registered".into()),
+        ),
         Err(err) => Err(err.into()),
     }
 }
@@ -75,11 +77,17 @@ pub async fn change_password(
     current: &str,
     new: String,
 ) -> Result<()> {
-    if !app.hasher.verify(current, Some(&user.password_hash)).await? {
+    if !app
+        .hasher
+        .verify(current, Some(&user.password_hash))
+        .await?
+    {
         return Err(Error::BadRequest("Current password is incorrect".into()));
     }
     if current == new {
-        return Err(Error::Validation("new password must differ from the current one".into()));
+        return Err(Error::Validation(
+            "new password must differ from the current one".into(),
+        ));
     }
     set_password(app, user, new).await?;
     sessions::revoke_all(app, user.id, Some(session_id)).await

@@ -2,9 +2,7 @@
 //! presenting a rotated token again revokes the family (unless it is the immediate parent within
 //! the grace window: a client racing itself); logout and password changes revoke.
 
-use sea_orm::{
-    sea_query::Expr, ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set,
-};
+use sea_orm::{sea_query::Expr, ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
 
 use crate::{
     auth::tokens::{hash_token, random_id, TokenError, TokenType},
@@ -99,7 +97,9 @@ pub async fn refresh(app: &AppState, token: &str) -> Result<IssuedTokens> {
             TokenError::Expired => Error::Unauthorized("Refresh token expired"),
             TokenError::Invalid => Error::Unauthorized("Invalid refresh token"),
         })?;
-    let user_id = claims.user_id().ok_or(Error::Unauthorized("Invalid refresh token"))?;
+    let user_id = claims
+        .user_id()
+        .ok_or(Error::Unauthorized("Invalid refresh token"))?;
     let presented = hash_token(token);
 
     // Two passes at most: if our swap loses a race, the second read sees the winner's row.
@@ -109,12 +109,20 @@ pub async fn refresh(app: &AppState, token: &str) -> Result<IssuedTokens> {
             .ok_or(Error::Unauthorized("Session has ended"))?;
 
         if session.token_hash == presented {
-            let child = app.tokens.child_refresh(user_id, &session.id, &presented, now)?;
+            let child = app
+                .tokens
+                .child_refresh(user_id, &session.id, &presented, now)?;
             let swapped = session::Entity::update_many()
                 .col_expr(session::Column::TokenHash, Expr::value(hash_token(&child)))
-                .col_expr(session::Column::PreviousHash, Expr::value(presented.clone()))
+                .col_expr(
+                    session::Column::PreviousHash,
+                    Expr::value(presented.clone()),
+                )
                 .col_expr(session::Column::RotatedAt, Expr::value(now))
-                .col_expr(session::Column::ExpiresAt, Expr::value(now + app.tokens.refresh_ttl))
+                .col_expr(
+                    session::Column::ExpiresAt,
+                    Expr::value(now + app.tokens.refresh_ttl),
+                )
                 .filter(session::Column::Id.eq(session.id.as_str()))
                 .filter(session::Column::TokenHash.eq(presented.as_str()))
                 .filter(session::Column::RevokedAt.is_null())
@@ -131,7 +139,9 @@ pub async fn refresh(app: &AppState, token: &str) -> Result<IssuedTokens> {
                 .rotated_at
                 .is_some_and(|at| now - at <= app.settings.refresh_reuse_grace_secs);
         if let (true, Some(rotated_at)) = (within_grace, session.rotated_at) {
-            let child = app.tokens.child_refresh(user_id, &session.id, &presented, rotated_at)?;
+            let child = app
+                .tokens
+                .child_refresh(user_id, &session.id, &presented, rotated_at)?;
             if hash_token(&child) == session.token_hash {
                 return issued(app, user_id, &session.id, child, now, rotated_at);
             }
@@ -142,10 +152,19 @@ pub async fn refresh(app: &AppState, token: &str) -> Result<IssuedTokens> {
     // A token of this family that is neither current nor a fresh parent was stolen or replayed.
     revoke_session(app, &claims.sid).await?;
     log::warn!("refresh token reuse detected: revoked a session of user {user_id}");
-    Err(Error::Unauthorized("Refresh token reuse detected; session revoked"))
+    Err(Error::Unauthorized(
+        "Refresh token reuse detected; session revoked",
+    ))
 }
 
-fn issued(app: &AppState, user_id: i32, sid: &str, refresh_token: String, now: i64, issued_at: i64) -> Result<IssuedTokens> {
+fn issued(
+    app: &AppState,
+    user_id: i32,
+    sid: &str,
+    refresh_token: String,
+    now: i64,
+    issued_at: i64,
+) -> Result<IssuedTokens> {
     Ok(IssuedTokens {
         access_token: app.tokens.access(user_id, sid, now)?,
         refresh_token,
@@ -154,7 +173,12 @@ fn issued(app: &AppState, user_id: i32, sid: &str, refresh_token: String, now: i
     })
 }
 
-async fn live_session(app: &AppState, sid: &str, user_id: i32, now: i64) -> Result<Option<session::Model>> {
+async fn live_session(
+    app: &AppState,
+    sid: &str,
+    user_id: i32,
+    now: i64,
+) -> Result<Option<session::Model>> {
     Ok(session::Entity::find_by_id(sid.to_owned())
         .one(&app.db)
         .await?
@@ -194,7 +218,11 @@ pub async fn authenticate(app: &AppState, access_token: &str) -> Result<Authenti
 
 /// Ends the session a refresh or access token belongs to. Unknown, expired or forged tokens are
 /// ignored, so logging out is idempotent.
-pub async fn logout(app: &AppState, refresh_token: Option<&str>, access_token: Option<&str>) -> Result<()> {
+pub async fn logout(
+    app: &AppState,
+    refresh_token: Option<&str>,
+    access_token: Option<&str>,
+) -> Result<()> {
     let now = app.clock.now();
     let sids = [
         refresh_token.and_then(|t| app.tokens.verify(t, TokenType::Refresh, now).ok()),

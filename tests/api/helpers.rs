@@ -22,18 +22,10 @@ pub struct TestApp {
     pg_schema: Option<(String, String)>,
 }
 
+#[derive(Default)]
 pub struct Options {
     pub tracked: bool,
     pub settings: Vec<(&'static str, String)>,
-}
-
-impl Default for Options {
-    fn default() -> Self {
-        Self {
-            tracked: false,
-            settings: Vec::new(),
-        }
-    }
 }
 
 pub async fn spawn() -> TestApp {
@@ -56,7 +48,10 @@ pub async fn base_figment() -> (Figment, Option<tempfile::TempDir>, Option<(Stri
         .merge(("gatehouse.secret_key", SECRET))
         .merge(("gatehouse.bcrypt_cost", 4))
         .merge(("template_dir", "templates"));
-    match std::env::var("TEST_DATABASE_URL").ok().filter(|u| !u.is_empty()) {
+    match std::env::var("TEST_DATABASE_URL")
+        .ok()
+        .filter(|u| !u.is_empty())
+    {
         Some(url) => {
             let schema = format!("t_{}", uuid::Uuid::new_v4().simple());
             let db = sea_orm::Database::connect(url.as_str())
@@ -73,7 +68,11 @@ pub async fn base_figment() -> (Figment, Option<tempfile::TempDir>, Option<(Stri
         None => {
             let dir = tempfile::tempdir().expect("temp dir");
             let url = format!("sqlite://{}/test.db?mode=rwc", dir.path().display());
-            (figment.merge(("gatehouse.database_url", url)), Some(dir), None)
+            (
+                figment.merge(("gatehouse.database_url", url)),
+                Some(dir),
+                None,
+            )
         }
     }
 }
@@ -102,12 +101,16 @@ impl Drop for TestApp {
         if let Some((url, schema)) = self.pg_schema.take() {
             // Drop's caller may be inside a runtime; clean up on a thread of our own.
             let _ = std::thread::spawn(move || {
-                let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build();
+                let runtime = tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build();
                 if let Ok(runtime) = runtime {
                     runtime.block_on(async {
                         if let Ok(db) = sea_orm::Database::connect(url.as_str()).await {
                             let _ = db
-                                .execute_unprepared(&format!("DROP SCHEMA IF EXISTS {schema} CASCADE"))
+                                .execute_unprepared(&format!(
+                                    "DROP SCHEMA IF EXISTS {schema} CASCADE"
+                                ))
                                 .await;
                         }
                     });
@@ -133,11 +136,7 @@ impl Reply {
             .iter()
             .map(|h| (h.name().to_string(), h.value().to_string()))
             .collect();
-        let cookies = res
-            .headers()
-            .get("Set-Cookie")
-            .map(str::to_owned)
-            .collect();
+        let cookies = res.headers().get("Set-Cookie").map(str::to_owned).collect();
         let text = res.into_string().await.unwrap_or_default();
         let body = serde_json::from_str(&text).unwrap_or(Value::String(text));
         Self {
@@ -180,7 +179,14 @@ impl TestApp {
     }
 
     pub async fn post_json(&self, path: &str, body: Value) -> Reply {
-        Reply::from(self.client.post(path.to_owned()).json(&body).dispatch().await).await
+        Reply::from(
+            self.client
+                .post(path.to_owned())
+                .json(&body)
+                .dispatch()
+                .await,
+        )
+        .await
     }
 
     pub async fn post_json_auth(&self, path: &str, token: &str, body: Value) -> Reply {
@@ -195,7 +201,12 @@ impl TestApp {
         .await
     }
 
-    pub async fn post_raw(&self, path: &str, content_type: ContentType, body: impl AsRef<[u8]>) -> Reply {
+    pub async fn post_raw(
+        &self,
+        path: &str,
+        content_type: ContentType,
+        body: impl AsRef<[u8]>,
+    ) -> Reply {
         Reply::from(
             self.client
                 .post(path.to_owned())
@@ -224,15 +235,26 @@ impl TestApp {
 
     pub async fn register(&self, email: &str) -> Reply {
         let reply = self
-            .post_json("/auth/register", json!({ "email": email, "password": PASSWORD }))
+            .post_json(
+                "/auth/register",
+                json!({ "email": email, "password": PASSWORD }),
+            )
             .await;
-        assert_eq!(reply.status, Status::Created, "register {email}: {}", reply.body);
+        assert_eq!(
+            reply.status,
+            Status::Created,
+            "register {email}: {}",
+            reply.body
+        );
         reply
     }
 
     pub async fn login(&self, identifier: &str, password: &str) -> Reply {
-        self.post_json("/auth/login", json!({ "email": identifier, "password": password }))
-            .await
+        self.post_json(
+            "/auth/login",
+            json!({ "email": identifier, "password": password }),
+        )
+        .await
     }
 
     /// Registers and logs in; returns (access token, refresh token).

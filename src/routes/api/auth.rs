@@ -52,7 +52,12 @@ pub async fn register(
         },
     )
     .await?;
-    Ok((Status::Created, Json(MessageResponse { msg: "user created" })))
+    Ok((
+        Status::Created,
+        Json(MessageResponse {
+            msg: "user created",
+        }),
+    ))
 }
 
 #[utoipa::path(
@@ -124,10 +129,15 @@ pub async fn refresh(
     cross_site: CrossSite,
     body: JsonBody<Option<RefreshRequest>>,
 ) -> Result<Json<TokenResponse>> {
-    let token = match body.0.and_then(|b| b.refresh_token).filter(|t| !t.is_empty()) {
+    let token = match body
+        .0
+        .and_then(|b| b.refresh_token)
+        .filter(|t| !t.is_empty())
+    {
         Some(token) => token,
         None => {
-            let token = cookies::refresh_token(jar).ok_or(Error::Unauthorized("Refresh token missing"))?;
+            let token =
+                cookies::refresh_token(jar).ok_or(Error::Unauthorized("Refresh token missing"))?;
             refuse_cross_site(cross_site)?;
             token
         }
@@ -160,7 +170,10 @@ pub async fn logout(
     bearer: BearerToken,
     body: JsonBody<Option<RefreshRequest>>,
 ) -> Result<Json<MessageResponse>> {
-    let from_body = body.0.and_then(|b| b.refresh_token).filter(|t| !t.is_empty());
+    let from_body = body
+        .0
+        .and_then(|b| b.refresh_token)
+        .filter(|t| !t.is_empty());
     let from_cookie = cookies::refresh_token(jar);
     if from_body.is_none() && from_cookie.is_some() {
         refuse_cross_site(cross_site)?;
@@ -194,16 +207,34 @@ pub async fn change_password(
         accounts::reset_password(app, &token, body.new_password).await?;
     } else {
         let CurrentUser(auth) = user?;
-        let current = body
-            .current_password
-            .ok_or_else(|| Error::Validation("current_password (or a reset token) is required".into()))?;
-        accounts::change_password(app, &auth.user, &auth.session_id, &current, body.new_password).await?;
+        let current = body.current_password.ok_or_else(|| {
+            Error::Validation("current_password (or a reset token) is required".into())
+        })?;
+        accounts::change_password(
+            app,
+            &auth.user,
+            &auth.session_id,
+            &current,
+            body.new_password,
+        )
+        .await?;
     }
-    Ok(Json(MessageResponse { msg: "Password changed successfully" }))
+    Ok(Json(MessageResponse {
+        msg: "Password changed successfully",
+    }))
 }
 
-fn tokens_response(app: &AppState, jar: &CookieJar<'_>, issued: IssuedTokens) -> Json<TokenResponse> {
-    cookies::set_refresh(jar, &app.settings, issued.refresh_token.clone(), issued.refresh_expires_in);
+fn tokens_response(
+    app: &AppState,
+    jar: &CookieJar<'_>,
+    issued: IssuedTokens,
+) -> Json<TokenResponse> {
+    cookies::set_refresh(
+        jar,
+        &app.settings,
+        issued.refresh_token.clone(),
+        issued.refresh_expires_in,
+    );
     Json(issued.into())
 }
 

@@ -1,0 +1,12 @@
+//! HTTP-level tests of the JSON API. Run on SQLite by default and on PostgreSQL when
+//! `TEST_DATABASE_URL` is set (each test in its own schema).
+
+mod helpers;
+
+mod config;
+mod login;
+mod passwords;
+mod register;
+mod service;
+mod sessions;
+mod tokens;
