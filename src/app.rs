@@ -22,8 +22,9 @@ use crate::{
     config::{ConfigError, Settings},
     db, error,
     http::{RequestLog, SecurityHeaders},
+    mail::Mailer,
     routes::{api, web},
-    state::AppState,
+    state::{AppState, Shared},
 };
 
 /// Validates the configuration in `figment` and assembles the server. The database is connected
@@ -48,6 +49,10 @@ pub fn build(figment: Figment) -> Result<Rocket<Build>, ConfigError> {
         .join(("ident", false));
 
     let cors = cors(&settings)?;
+    let template_dir: std::path::PathBuf = figment
+        .extract_inner::<String>("template_dir")
+        .unwrap_or_else(|_| "templates".to_owned())
+        .into();
     let static_dir = Path::new("static");
 
     let mut rocket = rocket::custom(figment)
@@ -55,7 +60,7 @@ pub fn build(figment: Figment) -> Result<Rocket<Build>, ConfigError> {
         .attach(SecurityHeaders)
         .attach(Template::fairing())
         .attach(AdHoc::try_on_ignite("database", |rocket| async move {
-            match init_state(settings).await {
+            match init_state(settings, &template_dir).await {
                 Ok(state) => Ok(rocket.manage(state)),
                 Err(reason) => {
                     log::error!("cannot start: {reason}");
@@ -92,7 +97,7 @@ pub fn build(figment: Figment) -> Result<Rocket<Build>, ConfigError> {
     Ok(rocket)
 }
 
-async fn init_state(settings: Settings) -> Result<AppState, String> {
+async fn init_state(settings: Settings, template_dir: &Path) -> Result<AppState, String> {
     let db = db::connect(
         settings.database_url.expose(),
         settings.database_schema.as_deref(),
@@ -102,13 +107,15 @@ async fn init_state(settings: Settings) -> Result<AppState, String> {
     let hasher = PasswordHasher::new(settings.bcrypt_cost)
         .await
         .map_err(|e| format!("password hasher: {e}"))?;
-    Ok(AppState {
+    let mailer = Mailer::start(&settings, template_dir)?;
+    Ok(AppState::new(Shared {
         db,
         tokens: Tokens::new(&settings),
         hasher,
         clock: Clock::default(),
+        mailer,
         settings,
-    })
+    }))
 }
 
 /// Credentials (the refresh cookie) are only ever shared with the origins listed in

@@ -14,6 +14,7 @@ pub mod entities;
 pub mod error;
 pub mod http;
 pub mod logging;
+pub mod mail;
 pub mod routes;
 pub mod services;
 pub mod state;

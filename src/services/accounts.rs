@@ -1,12 +1,13 @@
 //! Creating accounts and changing passwords.
 
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, Set, SqlErr,
+    ActiveModelTrait, ColumnTrait, DatabaseTransaction, EntityTrait, PaginatorTrait, QueryFilter,
+    Set, SqlErr, TransactionTrait,
 };
 
 use crate::{
     domain::{Email, Password, Username},
-    entities::user,
+    entities::{password_reset, user},
     error::{Error, Result},
     services::sessions,
     state::AppState,
@@ -89,21 +90,30 @@ pub async fn change_password(
             "new password must differ from the current one".into(),
         ));
     }
-    set_password(app, user, new).await?;
-    sessions::revoke_all(app, user.id, Some(session_id)).await
-}
-
-/// Validates and stores a new password. Callers decide which sessions survive.
-pub async fn set_password(app: &AppState, user: &user::Model, new: String) -> Result<()> {
     let password = Password::parse(new, &user.email_key).map_err(Error::Validation)?;
     let hash = app.hasher.hash(&password).await?;
-    let mut active: user::ActiveModel = user.clone().into();
-    active.password_hash = Set(hash);
-    active.update(&app.db).await?;
+    let txn = app.db.begin().await?;
+    store_password(app, &txn, user, hash, Some(session_id)).await?;
+    txn.commit().await?;
+    app.mailer.password_changed(&user.email);
     Ok(())
 }
 
-/// Sets a new password with a token from a reset mail. Until reset mails exist no token is valid.
-pub async fn reset_password(_app: &AppState, _token: &str, _new: String) -> Result<()> {
-    Err(Error::BadRequest("Invalid or expired reset token".into()))
+/// Every password change goes through here: the new hash, no outstanding reset token, and no
+/// session left but `keep`. Part of the caller's transaction.
+pub async fn store_password(
+    app: &AppState,
+    txn: &DatabaseTransaction,
+    user: &user::Model,
+    hash: String,
+    keep: Option<&str>,
+) -> Result<()> {
+    let mut active: user::ActiveModel = user.clone().into();
+    active.password_hash = Set(hash);
+    active.update(txn).await?;
+    password_reset::Entity::delete_many()
+        .filter(password_reset::Column::UserId.eq(user.id))
+        .exec(txn)
+        .await?;
+    sessions::revoke_all(txn, user.id, keep, app.clock.now()).await
 }

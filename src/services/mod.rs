@@ -1,5 +1,7 @@
-//! The auth logic, shared by the JSON API and the HTML pages. Routes parse and render; every
-//! decision about accounts and sessions is made here.
+//! All authentication logic. Routes of both faces call these and nothing else touches the
+//! database for auth.
 
 pub mod accounts;
+pub mod password_reset;
+pub mod rate_limit;
 pub mod sessions;

@@ -2,7 +2,9 @@
 //! presenting a rotated token again revokes the family (unless it is the immediate parent within
 //! the grace window: a client racing itself); logout and password changes revoke.
 
-use sea_orm::{sea_query::Expr, ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
+use sea_orm::{
+    sea_query::Expr, ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set,
+};
 
 use crate::{
     auth::tokens::{hash_token, random_id, TokenError, TokenType},
@@ -245,14 +247,19 @@ pub async fn revoke_session(app: &AppState, sid: &str) -> Result<()> {
 }
 
 /// Revokes every live session of a user, except `keep` (the one that made the change).
-pub async fn revoke_all(app: &AppState, user_id: i32, keep: Option<&str>) -> Result<()> {
+pub async fn revoke_all(
+    db: &impl ConnectionTrait,
+    user_id: i32,
+    keep: Option<&str>,
+    now: i64,
+) -> Result<()> {
     let mut update = session::Entity::update_many()
-        .col_expr(session::Column::RevokedAt, Expr::value(app.clock.now()))
+        .col_expr(session::Column::RevokedAt, Expr::value(now))
         .filter(session::Column::UserId.eq(user_id))
         .filter(session::Column::RevokedAt.is_null());
     if let Some(keep) = keep {
         update = update.filter(session::Column::Id.ne(keep));
     }
-    update.exec(&app.db).await?;
+    update.exec(db).await?;
     Ok(())
 }

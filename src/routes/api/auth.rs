@@ -14,17 +14,18 @@ use crate::{
         guards::{BearerToken, CurrentUser},
     },
     error::{Error, Result},
-    http::{CrossSite, JsonBody},
+    http::{ClientIp, CrossSite, JsonBody},
     services::{
         accounts::{self, Registration},
+        password_reset,
         sessions::{self, IssuedTokens},
     },
     state::AppState,
 };
 
 use super::dto::{
-    ChangePasswordRequest, ErrorResponse, LoginForm, LoginRequest, MessageResponse, RefreshRequest,
-    RegisterRequest, TokenResponse,
+    ChangePasswordRequest, ErrorResponse, ForgotPasswordRequest, LoginForm, LoginRequest,
+    MessageResponse, RefreshRequest, RegisterRequest, TokenResponse,
 };
 
 #[utoipa::path(
@@ -184,6 +185,35 @@ pub async fn logout(
     Ok(Json(MessageResponse { msg: "logged out" }))
 }
 
+pub const FORGOT_PASSWORD_MSG: &str =
+    "If an account exists for that email, a reset link has been sent.";
+
+#[utoipa::path(
+    post, path = "/auth/forgot-password", tag = "auth",
+    request_body = ForgotPasswordRequest,
+    responses(
+        (status = 202, description = "Accepted; the same answer whether or not the account exists. \
+         A link to {PUBLIC_URL}/reset-password?token=... is mailed to existing accounts.", body = MessageResponse),
+        (status = 422, description = "Not an email address", body = ErrorResponse),
+        (status = 429, description = "Too many requests for this address or client; see Retry-After",
+         body = ErrorResponse, headers(("Retry-After" = String))),
+    )
+)]
+#[post("/forgot-password", data = "<body>")]
+pub async fn forgot_password(
+    app: &State<AppState>,
+    client_ip: ClientIp,
+    body: JsonBody<ForgotPasswordRequest>,
+) -> Result<(Status, Json<MessageResponse>)> {
+    password_reset::request(app, &body.0.email, client_ip.0).await?;
+    Ok((
+        Status::Accepted,
+        Json(MessageResponse {
+            msg: FORGOT_PASSWORD_MSG,
+        }),
+    ))
+}
+
 #[utoipa::path(
     post, path = "/auth/change-password", tag = "auth",
     request_body = ChangePasswordRequest,
@@ -204,7 +234,7 @@ pub async fn change_password(
 ) -> Result<Json<MessageResponse>> {
     let body = body.0;
     if let Some(token) = body.token.filter(|t| !t.is_empty()) {
-        accounts::reset_password(app, &token, body.new_password).await?;
+        password_reset::reset(app, &token, body.new_password).await?;
     } else {
         let CurrentUser(auth) = user?;
         let current = body.current_password.ok_or_else(|| {

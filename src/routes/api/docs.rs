@@ -23,6 +23,7 @@ use super::{auth, dto, health, users};
         auth::login,
         auth::refresh,
         auth::logout,
+        auth::forgot_password,
         auth::change_password,
         users::me,
         health::health,

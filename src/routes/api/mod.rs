@@ -15,6 +15,7 @@ pub fn auth_routes() -> Vec<Route> {
         auth::login,
         auth::refresh,
         auth::logout,
+        auth::forgot_password,
         auth::change_password,
     ]
 }

@@ -1,0 +1,86 @@
+#!/usr/bin/env bash
+# Gatehouse benchmark: a release build on SQLite, driven by wrk on the same machine.
+#   bench/run.sh            (needs wrk: apt install wrk)
+# Prints a table of the figures README quotes. DURATION (seconds per run, default 10),
+# BCRYPT_COST (default 12, production's) and PORT (default 8089) can be overridden.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+DURATION="${DURATION:-10}"
+PORT="${PORT:-8089}"
+COST="${BCRYPT_COST:-12}"
+CORES="$(nproc)"
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-/var/tmp/gatehouse-target}"
+command -v wrk >/dev/null || { echo "wrk is required (apt install wrk)" >&2; exit 1; }
+
+cargo build --release --quiet
+BIN="$CARGO_TARGET_DIR/release/gatehouse"
+WORK="$(mktemp -d)"
+trap 'kill "$SERVER" 2>/dev/null || true; rm -rf "$WORK"' EXIT
+
+SECRET_KEY="$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')" \
+DATABASE_URL="sqlite://$WORK/bench.db?mode=rwc" BCRYPT_COST="$COST" COOKIE_SECURE=false \
+ROCKET_PORT="$PORT" LOG_LEVEL=warn ROCKET_PROFILE=release ROCKET_ADDRESS=127.0.0.1 \
+    "$BIN" >"$WORK/server.log" 2>&1 &
+SERVER=$!
+BASE="http://127.0.0.1:$PORT"
+for _ in $(seq 100); do curl -fs "$BASE/health" >/dev/null 2>&1 && break; sleep 0.1; done
+
+rss_mb() { awk '/VmRSS/ { printf "%.1f", $2 / 1024 }' "/proc/$SERVER/status"; }
+json() { python3 -c "import json,sys; print(json.load(sys.stdin)['$1'])"; }
+rps() { awk '/Requests\/sec/ { printf "%.0f", $2 }' "$1"; }
+p99() { awk '$1 == "99%" { print $2 }' "$1"; }
+
+export BENCH_EMAIL="bench@example.com" BENCH_PASSWORD="bench-pass-2891-xq"
+curl -fs "$BASE/auth/register" -H 'Content-Type: application/json' \
+    -d "{\"email\":\"$BENCH_EMAIL\",\"password\":\"$BENCH_PASSWORD\"}" >/dev/null
+login() { curl -fs "$BASE/auth/login" -H 'Content-Type: application/json' \
+    -d "{\"email\":\"$BENCH_EMAIL\",\"password\":\"$BENCH_PASSWORD\"}"; }
+export BENCH_ACCESS="$(login | json access_token)"
+IDLE_RSS="$(rss_mb)"
+
+# One bcrypt verification, timed through sequential logins (includes the HTTP round trip).
+start=$(date +%s.%N)
+for _ in $(seq 10); do login >/dev/null; done
+VERIFY_MS="$(echo "($(date +%s.%N) - $start) * 100" | bc -l)"
+LIMIT="$(echo "$CORES * 1000 / $VERIFY_MS" | bc -l)"
+
+wrk -t2 -c32 -d"${DURATION}s" --latency "$BASE/static/style.css" >"$WORK/static.txt"
+wrk -t2 -c32 -d"${DURATION}s" --latency -s bench/me.lua "$BASE/users/me" >"$WORK/me.txt"
+PEAK_RSS="$(rss_mb)"
+
+wrk -t2 -c8 -d"${DURATION}s" --latency -s bench/login.lua "$BASE/auth/login" >"$WORK/login.txt"
+
+for _ in $(seq 4); do login | json refresh_token; done >"$WORK/refresh_tokens"
+BENCH_REFRESH_FILE="$WORK/refresh_tokens" \
+    wrk -t4 -c4 -d"${DURATION}s" --latency -s bench/refresh.lua "$BASE/auth/refresh" >"$WORK/refresh.txt"
+
+# /users/me latency while logins saturate the CPU.
+wrk -t1 -c8 -d"$((DURATION + 2))s" -s bench/login.lua "$BASE/auth/login" >"$WORK/storm.txt" &
+STORM=$!
+sleep 1
+wrk -t1 -c4 -d"${DURATION}s" --latency -s bench/me.lua "$BASE/users/me" >"$WORK/me_storm.txt"
+LOAD_RSS="$(rss_mb)"
+wait "$STORM"
+[ "$(echo "$LOAD_RSS > $PEAK_RSS" | bc)" = 1 ] && PEAK_RSS="$LOAD_RSS"
+
+STATIC_RPS="$(rps "$WORK/static.txt")"; ME_RPS="$(rps "$WORK/me.txt")"
+LOGIN_RPS="$(rps "$WORK/login.txt")"
+printf '\nGatehouse bench: %s cores, bcrypt cost %s, %ss per run, SQLite, wrk on the same machine\n\n' \
+    "$CORES" "$COST" "$DURATION"
+printf '| %-44s | %-22s |\n' "measure" "result"
+printf '|%s|%s|\n' "$(printf -- '-%.0s' {1..46})" "$(printf -- '-%.0s' {1..24})"
+row() { printf '| %-44s | %-22s |\n' "$1" "$2"; }
+row "static file (/static/style.css) req/s" "$STATIC_RPS"
+row "/users/me req/s" "$ME_RPS ($(echo "scale=0; 100 * $ME_RPS / $STATIC_RPS" | bc)% of static)"
+row "/users/me p99" "$(p99 "$WORK/me.txt")"
+row "one bcrypt verify (sequential login)" "$(printf '%.0f ms' "$VERIFY_MS")"
+row "bcrypt limit (cores / verify)" "$(printf '%.1f' "$LIMIT") logins/s"
+row "login req/s" "$LOGIN_RPS ($(echo "scale=0; 100 * $LOGIN_RPS / $LIMIT" | bc)% of limit)"
+row "refresh req/s (4 rotating sessions)" "$(rps "$WORK/refresh.txt")"
+row "/users/me p99 during login storm" "$(p99 "$WORK/me_storm.txt")"
+row "/users/me req/s during login storm" "$(rps "$WORK/me_storm.txt")"
+row "resident memory idle" "$IDLE_RSS MB"
+row "resident memory peak under load" "$PEAK_RSS MB"
+non2xx="$(cat "$WORK"/*.txt | awk '/Non-2xx/ { s += $NF } END { print s + 0 }')"
+row "non-2xx responses (all runs)" "$non2xx"

@@ -1,0 +1,60 @@
+//! Sliding-window rate limits kept in the database, so that they hold across every instance
+//! sharing it. A bucket names what is limited (`forgot:email:<hash>`, `forgot:ip:<address>`).
+
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set,
+};
+
+use crate::{
+    entities::rate_limit_hit,
+    error::{Error, Result},
+    state::AppState,
+};
+
+pub struct Limit {
+    pub bucket: String,
+    pub max: u32,
+    pub window_secs: i64,
+}
+
+/// Counts one request against every limit, or none if any is exhausted (then 429 with the
+/// seconds until the oldest counted request leaves the window). Refused requests are not
+/// counted, so a client that waits as told gets through.
+pub async fn hit(app: &AppState, limits: &[Limit]) -> Result<()> {
+    let now = app.clock.now();
+    let mut retry_after = None;
+    for limit in limits {
+        let since = now - limit.window_secs;
+        rate_limit_hit::Entity::delete_many()
+            .filter(rate_limit_hit::Column::Bucket.eq(limit.bucket.as_str()))
+            .filter(rate_limit_hit::Column::CreatedAt.lte(since))
+            .exec(&app.db)
+            .await?;
+        let recent = rate_limit_hit::Entity::find()
+            .filter(rate_limit_hit::Column::Bucket.eq(limit.bucket.as_str()))
+            .filter(rate_limit_hit::Column::CreatedAt.gt(since))
+            .order_by_asc(rate_limit_hit::Column::CreatedAt)
+            .limit(u64::from(limit.max))
+            .all(&app.db)
+            .await?;
+        if recent.len() >= limit.max as usize {
+            let wait = recent.first().map_or(limit.window_secs, |oldest| {
+                oldest.created_at + limit.window_secs - now
+            });
+            retry_after = Some(retry_after.map_or(wait, |w: i64| w.max(wait)));
+        }
+    }
+    if let Some(retry_after_secs) = retry_after {
+        return Err(Error::TooManyRequests { retry_after_secs });
+    }
+    for limit in limits {
+        rate_limit_hit::ActiveModel {
+            bucket: Set(limit.bucket.clone()),
+            created_at: Set(now),
+            ..Default::default()
+        }
+        .insert(&app.db)
+        .await?;
+    }
+    Ok(())
+}
