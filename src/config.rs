@@ -195,7 +195,10 @@ impl Reader<'_> {
         let value = self.value(key)?;
         let parsed = match &value {
             Value::String(_, s) => s.trim().parse::<i128>().ok(),
-            other => other.to_i128(),
+            Value::Num(_, n) => n
+                .to_i128()
+                .or_else(|| n.to_u128().and_then(|u| i128::try_from(u).ok())),
+            _ => None,
         };
         let converted = parsed.and_then(|i| T::try_from(i).ok());
         if converted.is_none() {
@@ -394,7 +397,9 @@ fn validate(raw: Raw, strict: bool) -> Result<Settings, ConfigError> {
         .unwrap_or_else(|| "http://localhost:8000".to_owned())
         .trim_end_matches('/')
         .to_owned();
-    if !is_http_origin_or_base(&public_url) {
+    if !is_http_origin_or_base(&public_url)
+        || public_url.contains(['"', '\'', '<', '>', ' ', '?', '#'])
+    {
         problems.push(format!("PUBLIC_URL must be an http(s) URL such as https://auth.example.com (got {public_url:?})"));
     }
 

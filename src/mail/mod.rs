@@ -63,6 +63,9 @@ impl Mailer {
     }
 
     /// The mail with a reset link. The token goes into the link only, never into a log line.
+    /// Links are inserted unescaped into the HTML part (`| safe`): they are built here from
+    /// PUBLIC_URL (validated) and a base64url token, so they hold no markup, and Tera's escaping
+    /// of `/` would otherwise garble them in mail viewers that show the source.
     pub fn password_reset(&self, to: &str, token: &str, ttl_minutes: i64) {
         let mut context = Context::new();
         context.insert(

@@ -18,6 +18,7 @@ pub const SECRET: &str = "test-secret-0123456789abcdef0123456789abcdef";
 
 pub struct TestApp {
     pub client: Arc<Client>,
+    mail: Option<mailcrab::TestMailServerHandle>,
     _dir: Option<tempfile::TempDir>,
     pg_schema: Option<(String, String)>,
 }
@@ -25,6 +26,8 @@ pub struct TestApp {
 #[derive(Default)]
 pub struct Options {
     pub tracked: bool,
+    /// Start an SMTP server inside the test and point the app at it.
+    pub mail: bool,
     pub settings: Vec<(&'static str, String)>,
 }
 
@@ -79,6 +82,21 @@ pub async fn base_figment() -> (Figment, Option<tempfile::TempDir>, Option<(Stri
 
 pub async fn spawn_with(options: Options) -> TestApp {
     let (mut figment, dir, pg_schema) = base_figment().await;
+    let mail = if options.mail {
+        let port = free_port();
+        let handle = mailcrab::development_mail_server([127, 0, 0, 1], port).await;
+        wait_for_port(port).await;
+        figment = figment
+            .merge(("gatehouse.smtp_host", "127.0.0.1"))
+            .merge(("gatehouse.smtp_port", port));
+        Some(handle)
+    } else {
+        // Nothing listens here: mail fails in the background, as with a dead relay.
+        figment = figment
+            .merge(("gatehouse.smtp_host", "127.0.0.1"))
+            .merge(("gatehouse.smtp_port", free_port()));
+        None
+    };
     for (key, value) in options.settings {
         figment = figment.merge((key, value));
     }
@@ -91,13 +109,117 @@ pub async fn spawn_with(options: Options) -> TestApp {
     .expect("rocket ignites");
     TestApp {
         client: Arc::new(client),
+        mail,
         _dir: dir,
         pg_schema,
     }
 }
 
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|listener| listener.local_addr())
+        .map(|addr| addr.port())
+        .expect("a free port")
+}
+
+async fn wait_for_port(port: u16) {
+    for _ in 0..100 {
+        if tokio::net::TcpStream::connect(("127.0.0.1", port))
+            .await
+            .is_ok()
+        {
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    panic!("the test SMTP server did not start on port {port}");
+}
+
+pub async fn spawn_with_mail() -> TestApp {
+    spawn_with(Options {
+        mail: true,
+        ..Options::default()
+    })
+    .await
+}
+
+/// A mail as received over SMTP.
+#[derive(Debug)]
+pub struct Mail {
+    pub to: String,
+    pub subject: String,
+    pub text: String,
+    pub html: String,
+    pub raw: String,
+}
+
+impl Mail {
+    /// The reset link of a reset mail, checked to be the same in the text and the HTML part.
+    pub fn reset_link(&self) -> String {
+        let find = |body: &str| {
+            let start = body.find("http").expect("a link in the mail");
+            body[start..]
+                .split(|c: char| c.is_whitespace() || c == '"' || c == '<')
+                .next()
+                .expect("link")
+                .to_owned()
+        };
+        let link = find(&self.text);
+        assert!(
+            self.html.contains(&link),
+            "the HTML part carries the same link: {link} {}",
+            self.html
+        );
+        link
+    }
+
+    pub fn reset_token(&self) -> String {
+        let link = self.reset_link();
+        link.split_once("token=")
+            .expect("token parameter")
+            .1
+            .to_owned()
+    }
+}
+
+impl TestApp {
+    /// The next mail the app sent, waiting up to 10 s.
+    pub async fn next_mail(&mut self) -> Mail {
+        let handle = self.mail.as_mut().expect("started with mail: true");
+        let message = tokio::time::timeout(std::time::Duration::from_secs(10), handle.rx.recv())
+            .await
+            .expect("a mail within 10 s")
+            .expect("mail channel open");
+        let raw = String::from_utf8_lossy(&message.raw_bytes().unwrap_or_default()).into_owned();
+        let value = serde_json::to_value(&message).expect("mail as JSON");
+        let field = |name: &str| value[name].as_str().unwrap_or_default().to_owned();
+        Mail {
+            to: value["to"].to_string(),
+            subject: field("subject"),
+            text: field("text"),
+            html: field("html"),
+            raw,
+        }
+    }
+
+    /// Asserts that no mail arrives within `millis`.
+    pub async fn no_mail_within(&mut self, millis: u64) {
+        let handle = self.mail.as_mut().expect("started with mail: true");
+        let waited =
+            tokio::time::timeout(std::time::Duration::from_millis(millis), handle.rx.recv()).await;
+        assert!(
+            waited.is_err(),
+            "unexpected mail: {:?}",
+            waited.map(|m| m.map(|m| serde_json::to_value(&m).ok()))
+        );
+    }
+}
+
 impl Drop for TestApp {
     fn drop(&mut self) {
+        if let Some(mail) = &self.mail {
+            mail.token.cancel();
+        }
         if let Some((url, schema)) = self.pg_schema.take() {
             // Drop's caller may be inside a runtime; clean up on a thread of our own.
             let _ = std::thread::spawn(move || {

@@ -7,6 +7,7 @@ mod config;
 mod login;
 mod passwords;
 mod register;
+mod reset;
 mod service;
 mod sessions;
 mod tokens;
