@@ -29,6 +29,7 @@ for _ in $(seq 100); do curl -fs "$BASE/health" >/dev/null 2>&1 && break; sleep 
 rss_mb() { awk '/VmRSS/ { printf "%.1f", $2 / 1024 }' "/proc/$SERVER/status"; }
 json() { python3 -c "import json,sys; print(json.load(sys.stdin)['$1'])"; }
 rps() { awk '/Requests\/sec/ { printf "%.0f", $2 }' "$1"; }
+rps1() { awk '/Requests\/sec/ { printf "%.1f", $2 }' "$1"; }
 p99() { awk '$1 == "99%" { print $2 }' "$1"; }
 
 export BENCH_EMAIL="bench@example.com" BENCH_PASSWORD="bench-pass-2891-xq"
@@ -65,7 +66,7 @@ wait "$STORM"
 [ "$(echo "$LOAD_RSS > $PEAK_RSS" | bc)" = 1 ] && PEAK_RSS="$LOAD_RSS"
 
 STATIC_RPS="$(rps "$WORK/static.txt")"; ME_RPS="$(rps "$WORK/me.txt")"
-LOGIN_RPS="$(rps "$WORK/login.txt")"
+LOGIN_RPS="$(rps1 "$WORK/login.txt")"
 printf '\nGatehouse bench: %s cores, bcrypt cost %s, %ss per run, SQLite, wrk on the same machine\n\n' \
     "$CORES" "$COST" "$DURATION"
 printf '| %-44s | %-22s |\n' "measure" "result"
