@@ -13,7 +13,11 @@ struct Logger {
 
 impl Log for Logger {
     fn enabled(&self, meta: &Metadata<'_>) -> bool {
-        let limit = if is_framework(meta.target()) {
+        // Rocket's generated handlers log guard forwards under `<module>::_`: routine for pages
+        // that redirect anonymous visitors, so only their errors are kept.
+        let limit = if meta.target().ends_with("::_") {
+            LevelFilter::Error.min(self.level)
+        } else if is_framework(meta.target()) {
             LevelFilter::Warn.min(self.level)
         } else {
             self.level

@@ -39,3 +39,54 @@ pub fn clear_refresh(jar: &CookieJar<'_>, settings: &Settings) {
             .expires(rocket::time::OffsetDateTime::UNIX_EPOCH),
     );
 }
+
+/// The browser session: the same access and refresh tokens as the API, each in an HttpOnly
+/// cookie on `/`. `SameSite=Lax` so that a link from a mail opens a logged-in page; every
+/// state-changing form is protected by a CSRF token instead.
+pub const PAGE_ACCESS_COOKIE: &str = "gh_access";
+pub const PAGE_REFRESH_COOKIE: &str = "gh_refresh";
+
+pub fn set_page_session(
+    jar: &CookieJar<'_>,
+    settings: &Settings,
+    access: &str,
+    refresh: &str,
+    refresh_max_age: i64,
+) {
+    for (name, value, max_age) in [
+        (PAGE_ACCESS_COOKIE, access, settings.access_token_ttl_secs),
+        (PAGE_REFRESH_COOKIE, refresh, refresh_max_age),
+    ] {
+        jar.add(
+            Cookie::build((name, value.to_owned()))
+                .http_only(true)
+                .secure(settings.cookie_secure)
+                .same_site(SameSite::Lax)
+                .path("/")
+                .max_age(Duration::seconds(max_age.max(0))),
+        );
+    }
+}
+
+pub fn page_tokens(jar: &CookieJar<'_>) -> (Option<String>, Option<String>) {
+    let get = |name| {
+        jar.get(name)
+            .map(|c| c.value().to_owned())
+            .filter(|v| !v.is_empty())
+    };
+    (get(PAGE_ACCESS_COOKIE), get(PAGE_REFRESH_COOKIE))
+}
+
+pub fn clear_page_session(jar: &CookieJar<'_>, settings: &Settings) {
+    for name in [PAGE_ACCESS_COOKIE, PAGE_REFRESH_COOKIE] {
+        jar.add(
+            Cookie::build((name, ""))
+                .http_only(true)
+                .secure(settings.cookie_secure)
+                .same_site(SameSite::Lax)
+                .path("/")
+                .max_age(Duration::ZERO)
+                .expires(rocket::time::OffsetDateTime::UNIX_EPOCH),
+        );
+    }
+}

@@ -10,6 +10,7 @@ use rocket::{
 };
 
 use crate::{
+    auth::cookies,
     error::{stash, Error},
     services::sessions::{self, Authenticated},
     state::AppState,
@@ -58,6 +59,63 @@ impl<'r> FromRequest<'r> for CurrentUser {
         match result {
             Ok(auth) => Outcome::Success(Self(auth.clone())),
             Err(err) => Outcome::Error((stash(req, err.clone()), err.clone())),
+        }
+    }
+}
+
+/// The signed-in user of a page, from the session cookies. An expired access token is replaced
+/// transparently when the refresh token is valid — through the same rotation, reuse detection
+/// and race grace as `POST /auth/refresh`. Forwards (401) when there is no live session, so the
+/// page can redirect to the login form.
+#[derive(Debug, Clone)]
+pub struct PageUser(pub Authenticated);
+
+#[rocket::async_trait]
+impl<'r> FromRequest<'r> for PageUser {
+    type Error = Infallible;
+
+    async fn from_request(req: &'r Request<'_>) -> request::Outcome<Self, Infallible> {
+        let found = req.local_cache_async(page_user(req)).await;
+        match found {
+            Some(auth) => Outcome::Success(Self(auth.clone())),
+            None => Outcome::Forward(rocket::http::Status::Unauthorized),
+        }
+    }
+}
+
+async fn page_user(req: &Request<'_>) -> Option<Authenticated> {
+    let app = req.rocket().state::<AppState>()?;
+    let jar = req.cookies();
+    let (access, refresh) = cookies::page_tokens(jar);
+    if access.is_none() && refresh.is_none() {
+        return None;
+    }
+    if let Some(access) = access {
+        if let Ok(auth) = sessions::authenticate(app, &access).await {
+            return Some(auth);
+        }
+    }
+    let renewed = match refresh {
+        Some(refresh) => sessions::refresh(app, &refresh).await,
+        None => Err(Error::Unauthorized("Session has ended")),
+    };
+    match renewed {
+        Ok(issued) => {
+            cookies::set_page_session(
+                jar,
+                &app.settings,
+                &issued.access_token,
+                &issued.refresh_token,
+                issued.refresh_expires_in,
+            );
+            sessions::authenticate(app, &issued.access_token).await.ok()
+        }
+        Err(err) => {
+            if !matches!(err, Error::Unauthorized(_)) {
+                log::warn!("page session refresh failed: {err}");
+            }
+            cookies::clear_page_session(jar, &app.settings);
+            None
         }
     }
 }

@@ -86,6 +86,18 @@ async fn issue(app: &AppState, email_key: &str) -> Result<()> {
     Ok(())
 }
 
+/// Whether a reset link can still be used (for showing the form; [`reset`] checks again).
+pub async fn is_valid(app: &AppState, token: &str) -> Result<bool> {
+    if token.is_empty() {
+        return Ok(false);
+    }
+    let row = password_reset::Entity::find()
+        .filter(password_reset::Column::TokenHash.eq(hash_token(token)))
+        .one(&app.db)
+        .await?;
+    Ok(row.is_some_and(|row| row.used_at.is_none() && row.expires_at > app.clock.now()))
+}
+
 /// Sets a new password with a token from a reset mail. The token is checked first, then the
 /// password (a rejected password leaves the token usable), then both are committed together:
 /// the token consumed, every reset token and every session of the user gone.

@@ -1,13 +1,40 @@
-//! The browser face: server-rendered pages over the same services as the API.
+//! The browser face: server-rendered pages over the same services as the API. Handlers here only
+//! read forms, call `services`, and choose a page, a status and a redirect.
 
-use rocket::{get, Route};
-use rocket_dyn_templates::{context, Template};
+mod account;
+mod page;
+mod reset;
+mod session;
+
+use rocket::{get, request::FlashMessage, Route};
+
+use crate::auth::{csrf::CsrfToken, guards::PageUser};
+
+pub use page::{Page, WebError};
 
 pub fn routes() -> Vec<Route> {
-    rocket::routes![index]
+    rocket::routes![
+        index,
+        session::register_form,
+        session::register,
+        session::login_form,
+        session::login,
+        session::logout,
+        account::account,
+        account::account_login,
+        account::change_password,
+        account::change_password_login,
+        reset::forgot_form,
+        reset::forgot,
+        reset::reset_form,
+        reset::reset,
+    ]
 }
 
 #[get("/")]
-pub fn index() -> Template {
-    Template::render("index", context! {})
+pub fn index(user: Option<PageUser>, csrf: CsrfToken, flash: Option<FlashMessage<'_>>) -> Page {
+    Page::new("index", "Welcome")
+        .user(user.as_ref())
+        .csrf(&csrf)
+        .flash(flash)
 }
