@@ -11,3 +11,4 @@ mod reset;
 mod service;
 mod sessions;
 mod tokens;
+mod web;
