@@ -1,7 +1,7 @@
 use rocket::{
     http::Status,
     request::FlashMessage,
-    response::{self, Responder},
+    response::{self, Redirect, Responder},
     Request,
 };
 use rocket_dyn_templates::Template;
@@ -103,6 +103,15 @@ impl<'r> Responder<'r, 'static> for Page {
         )
             .respond_to(req)
     }
+}
+
+/// A page, or a redirect (e.g. a signed-in visitor asking for the login form).
+// A response lives for one request; boxing the larger variant would buy nothing.
+#[allow(clippy::large_enum_variant)]
+#[derive(rocket::Responder)]
+pub enum PageOrRedirect {
+    Page(Page),
+    Redirect(Redirect),
 }
 
 /// Field errors and the values to put back into a re-rendered form (never passwords).

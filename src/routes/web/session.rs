@@ -21,7 +21,7 @@ use crate::{
     state::AppState,
 };
 
-use super::page::{FormState, Page, WebError};
+use super::page::{FormState, Page, PageOrRedirect, WebError};
 
 type PageResult<T> = Result<T, WebError>;
 
@@ -40,11 +40,11 @@ pub struct RegisterForm {
 }
 
 #[get("/register")]
-pub fn register_form(user: Option<PageUser>, csrf: CsrfToken) -> Result<Page, Redirect> {
+pub fn register_form(user: Option<PageUser>, csrf: CsrfToken) -> PageOrRedirect {
     if user.is_some() {
-        return Err(Redirect::to("/account"));
+        return PageOrRedirect::Redirect(Redirect::to("/account"));
     }
-    Ok(Page::new("register", "Create account").csrf(&csrf))
+    PageOrRedirect::Page(Page::new("register", "Create account").csrf(&csrf))
 }
 
 #[post("/register", data = "<form>")]
@@ -127,16 +127,20 @@ pub fn login_form(
     user: Option<PageUser>,
     csrf: CsrfToken,
     flash: Option<FlashMessage<'_>>,
-) -> Result<Page, Redirect> {
+) -> PageOrRedirect {
     let next = next.as_deref().and_then(safe_next).map(str::to_owned);
     if user.is_some() {
-        return Err(Redirect::to(next.unwrap_or_else(|| "/account".to_owned())));
+        return PageOrRedirect::Redirect(Redirect::to(
+            next.unwrap_or_else(|| "/account".to_owned()),
+        ));
     }
     let state = FormState::default().keep("next", next.as_deref().unwrap_or(""));
-    Ok(Page::new("login", "Log in")
-        .csrf(&csrf)
-        .flash(flash)
-        .form(&state))
+    PageOrRedirect::Page(
+        Page::new("login", "Log in")
+            .csrf(&csrf)
+            .flash(flash)
+            .form(&state),
+    )
 }
 
 #[post("/login", data = "<form>")]
