@@ -139,7 +139,8 @@ fn has_label(html: &str, id: &str, text: &str) -> bool {
 #[tokio::test(flavor = "multi_thread")]
 async fn every_page_has_its_labels_buttons_and_one_h1() {
     let app = web_app(false).await;
-    let pages: [(&str, &[(&str, &str)], &str); 4] = [
+    type Labels = &'static [(&'static str, &'static str)];
+    let pages: [(&str, Labels, &str); 4] = [
         (
             "/register",
             &[
