@@ -221,24 +221,7 @@ impl Drop for TestApp {
             mail.token.cancel();
         }
         if let Some((url, schema)) = self.pg_schema.take() {
-            // Drop's caller may be inside a runtime; clean up on a thread of our own.
-            let _ = std::thread::spawn(move || {
-                let runtime = tokio::runtime::Builder::new_current_thread()
-                    .enable_all()
-                    .build();
-                if let Ok(runtime) = runtime {
-                    runtime.block_on(async {
-                        if let Ok(db) = sea_orm::Database::connect(url.as_str()).await {
-                            let _ = db
-                                .execute_unprepared(&format!(
-                                    "DROP SCHEMA IF EXISTS {schema} CASCADE"
-                                ))
-                                .await;
-                        }
-                    });
-                }
-            })
-            .join();
+            drop_schema(url, schema);
         }
     }
 }
@@ -402,4 +385,24 @@ impl TestApp {
             .await
             .expect("query sessions")
     }
+}
+
+/// Drops a test's PostgreSQL schema. Callers may be inside a runtime, so this runs on a thread
+/// of its own.
+pub fn drop_schema(url: String, schema: String) {
+    let _ = std::thread::spawn(move || {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build();
+        if let Ok(runtime) = runtime {
+            runtime.block_on(async {
+                if let Ok(db) = sea_orm::Database::connect(url.as_str()).await {
+                    let _ = db
+                        .execute_unprepared(&format!("DROP SCHEMA IF EXISTS {schema} CASCADE"))
+                        .await;
+                }
+            });
+        }
+    })
+    .join();
 }

@@ -3,6 +3,7 @@
 
 mod helpers;
 
+mod browser;
 mod config;
 mod login;
 mod passwords;
