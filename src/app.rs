@@ -20,7 +20,7 @@ use crate::{
     auth::{password::PasswordHasher, tokens::Tokens},
     clock::Clock,
     config::{ConfigError, Settings},
-    db, error,
+    db,
     http::{RequestLog, SecurityHeaders},
     mail::Mailer,
     routes::{api, web},
@@ -78,7 +78,7 @@ pub fn build(figment: Figment) -> Result<Rocket<Build>, ConfigError> {
                 );
             })
         }))
-        .register("/", catchers![error::json_catcher])
+        .register("/", catchers![crate::routes::catcher])
         .mount("/", web::routes())
         .mount("/", api::root_routes())
         .mount("/auth", api::auth_routes())

@@ -5,7 +5,6 @@
 use std::io::Cursor;
 
 use rocket::{
-    catch,
     http::{ContentType, Header, Status},
     response::{self, Responder},
     serde::json::json,
@@ -134,9 +133,8 @@ fn take(req: &Request<'_>) -> Option<Error> {
     slot.0.lock().ok().and_then(|mut slot| slot.take())
 }
 
-/// Renders any error status as `{"detail": ...}`, preferring the guard's own message.
-#[catch(default)]
-pub fn json_catcher(status: Status, req: &Request<'_>) -> Error {
+/// The error behind any status Rocket could not answer itself, preferring the guard's own message.
+pub fn for_status(status: Status, req: &Request<'_>) -> Error {
     if let Some(err) = take(req) {
         if err.status() == status {
             return err;

@@ -580,3 +580,29 @@ async fn cross_site_cookie_requests_to_the_api_are_refused() {
         .await;
     assert_eq!(reply.status(), Status::Forbidden);
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn browsers_get_error_pages_and_api_clients_get_json() {
+    let app = web_app(false).await;
+    let page = PageReply::from(
+        app.client
+            .get("/no-such-page")
+            .header(Header::new(
+                "Accept",
+                "text/html,application/xhtml+xml,*/*;q=0.8",
+            ))
+            .dispatch()
+            .await,
+    )
+    .await;
+    assert_eq!(page.status, Status::NotFound);
+    assert!(page.html.contains("<h1>Not Found</h1>"), "{}", page.html);
+    let api = app
+        .client
+        .get("/users/nope")
+        .header(Header::new("Accept", "text/html"))
+        .dispatch()
+        .await;
+    assert_eq!(api.status(), Status::NotFound);
+    assert_eq!(api.content_type(), Some(ContentType::JSON));
+}
