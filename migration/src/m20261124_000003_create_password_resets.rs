@@ -60,6 +60,25 @@ impl MigrationTrait for Migration {
                     .col(RateLimitHits::CreatedAt)
                     .to_owned(),
             )
+            .await?;
+        // Housekeeping deletes old hits and expired tokens across all buckets and users.
+        manager
+            .create_index(
+                Index::create()
+                    .name("idx_rate_limit_hits_created_at")
+                    .table(RateLimitHits::Table)
+                    .col(RateLimitHits::CreatedAt)
+                    .to_owned(),
+            )
+            .await?;
+        manager
+            .create_index(
+                Index::create()
+                    .name("idx_password_reset_tokens_expires_at")
+                    .table(PasswordResetTokens::Table)
+                    .col(PasswordResetTokens::ExpiresAt)
+                    .to_owned(),
+            )
             .await
     }
 

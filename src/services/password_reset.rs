@@ -6,7 +6,9 @@ use std::net::IpAddr;
 
 use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine};
 use rand::{rngs::OsRng, RngCore};
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set, TransactionTrait};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, Condition, EntityTrait, QueryFilter, Set, TransactionTrait,
+};
 
 use crate::{
     auth::tokens::hash_token,
@@ -65,8 +67,13 @@ async fn issue(app: &AppState, email_key: &str) -> Result<()> {
     let now = app.clock.now();
 
     let txn = app.db.begin().await?;
+    // This user's older tokens are superseded; everyone's expired ones are just clutter.
     password_reset::Entity::delete_many()
-        .filter(password_reset::Column::UserId.eq(user.id))
+        .filter(
+            Condition::any()
+                .add(password_reset::Column::UserId.eq(user.id))
+                .add(password_reset::Column::ExpiresAt.lte(now)),
+        )
         .exec(&txn)
         .await?;
     password_reset::ActiveModel {

@@ -11,6 +11,9 @@ use crate::{
     state::AppState,
 };
 
+/// The longest window any limit may use without its hits being pruned early.
+const RETENTION_SECS: i64 = 24 * 3600;
+
 pub struct Limit {
     pub bucket: String,
     pub max: u32,
@@ -22,14 +25,19 @@ pub struct Limit {
 /// counted, so a client that waits as told gets through.
 pub async fn hit(app: &AppState, limits: &[Limit]) -> Result<()> {
     let now = app.clock.now();
+    // Hits older than any window count for nothing; dropping them here keeps the table as small
+    // as a day of traffic (one indexed range delete).
+    let retention = limits
+        .iter()
+        .map(|l| l.window_secs)
+        .fold(RETENTION_SECS, i64::max);
+    rate_limit_hit::Entity::delete_many()
+        .filter(rate_limit_hit::Column::CreatedAt.lte(now - retention))
+        .exec(&app.db)
+        .await?;
     let mut retry_after = None;
     for limit in limits {
         let since = now - limit.window_secs;
-        rate_limit_hit::Entity::delete_many()
-            .filter(rate_limit_hit::Column::Bucket.eq(limit.bucket.as_str()))
-            .filter(rate_limit_hit::Column::CreatedAt.lte(since))
-            .exec(&app.db)
-            .await?;
         let recent = rate_limit_hit::Entity::find()
             .filter(rate_limit_hit::Column::Bucket.eq(limit.bucket.as_str()))
             .filter(rate_limit_hit::Column::CreatedAt.gt(since))

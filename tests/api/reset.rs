@@ -298,3 +298,31 @@ async fn forgot_password_validates_its_input() {
         "an empty token falls back to the bearer form"
     );
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_mail_that_fails_is_retried_until_the_server_is_back() {
+    let port = crate::helpers::free_port();
+    let app = spawn_with(Options {
+        settings: vec![
+            ("gatehouse.smtp_host", "127.0.0.1".into()),
+            ("gatehouse.smtp_port", port.to_string()),
+        ],
+        ..Options::default()
+    })
+    .await;
+    app.register("retry@example.com").await;
+    assert_eq!(
+        forgot(&app, "retry@example.com").await.status,
+        Status::Accepted
+    );
+    // The first attempt meets a closed port; the server comes up before the retry (2 s later).
+    tokio::time::sleep(Duration::from_millis(700)).await;
+    let mut server = mailcrab::development_mail_server([127, 0, 0, 1], port).await;
+    let mail = tokio::time::timeout(Duration::from_secs(15), server.rx.recv())
+        .await
+        .expect("the retried mail arrives")
+        .expect("mail");
+    let subject = serde_json::to_value(&mail).expect("json")["subject"].clone();
+    assert_eq!(subject, "Reset your Gatehouse password");
+    server.token.cancel();
+}

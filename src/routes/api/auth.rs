@@ -28,6 +28,9 @@ use super::dto::{
     MessageResponse, RefreshRequest, RegisterRequest, TokenResponse,
 };
 
+/// Create an account.
+///
+/// The email is trimmed and its domain lower-cased; email and username are unique regardless of case.
 #[utoipa::path(
     post, path = "/auth/register", tag = "auth",
     request_body = RegisterRequest,
@@ -61,6 +64,10 @@ pub async fn register(
     ))
 }
 
+/// Log in with an email or username and a password.
+///
+/// JSON (`email` or `username`) or the OAuth2 password form. The refresh token is also set as an
+/// `HttpOnly; SameSite=Strict; Path=/auth` cookie.
 #[utoipa::path(
     post, path = "/auth/login", tag = "auth",
     request_body(content(
@@ -113,6 +120,10 @@ fn form_errors(errors: &Errors<'_>) -> String {
     format!("Invalid form: {}", fields.join("; "))
 }
 
+/// Rotate the refresh token and get a new access token.
+///
+/// Every refresh rotates. Presenting an already-rotated token revokes the session, except the
+/// immediate parent within a few seconds (a client racing itself), which gets the same answer.
 #[utoipa::path(
     post, path = "/auth/refresh", tag = "auth",
     request_body(content = RefreshRequest, description = "Optional when the refresh_token cookie is sent"),
@@ -154,6 +165,9 @@ pub async fn refresh(
     }
 }
 
+/// End the session of the refresh token (body or cookie) or of the bearer token.
+///
+/// Idempotent; always clears the cookie.
 #[utoipa::path(
     post, path = "/auth/logout", tag = "auth",
     request_body(content = RefreshRequest, description = "Optional: the refresh token, else the cookie or the bearer token"),
@@ -188,6 +202,7 @@ pub async fn logout(
 pub const FORGOT_PASSWORD_MSG: &str =
     "If an account exists for that email, a reset link has been sent.";
 
+/// Ask for a password-reset link by email.
 #[utoipa::path(
     post, path = "/auth/forgot-password", tag = "auth",
     request_body = ForgotPasswordRequest,
@@ -214,6 +229,9 @@ pub async fn forgot_password(
     ))
 }
 
+/// Change the password: logged in (bearer + `current_password`) or with a reset `token`.
+///
+/// A logged-in change keeps the current session and ends the others; a reset ends them all.
 #[utoipa::path(
     post, path = "/auth/change-password", tag = "auth",
     request_body = ChangePasswordRequest,

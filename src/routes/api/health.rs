@@ -4,6 +4,7 @@ use crate::{error::Error, state::AppState};
 
 use super::dto::{ErrorResponse, HealthResponse};
 
+/// Liveness and database readiness.
 #[utoipa::path(
     get, path = "/health", tag = "health",
     responses(

@@ -4,6 +4,7 @@ use crate::auth::guards::CurrentUser;
 
 use super::dto::{ErrorResponse, UserResponse};
 
+/// The signed-in user.
 #[utoipa::path(
     get, path = "/users/me", tag = "users",
     responses(
