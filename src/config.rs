@@ -225,7 +225,8 @@ impl Reader<'_> {
         parsed
     }
 
-    fn read(mut self) -> Result<Raw, ConfigError> {
+    /// The raw values and the problems found reading them (reported together with the rest).
+    fn read(mut self) -> (Raw, Vec<String>) {
         let raw = Raw {
             secret_key: self.string("secret_key"),
             algorithm: self.string("algorithm"),
@@ -248,11 +249,7 @@ impl Reader<'_> {
             smtp_tls: self.string("smtp_tls"),
             mail_from: self.string("mail_from"),
         };
-        if self.problems.is_empty() {
-            Ok(raw)
-        } else {
-            Err(ConfigError(self.problems))
-        }
+        (raw, self.problems)
     }
 }
 
@@ -262,12 +259,12 @@ impl Settings {
     pub fn from_figment(figment: &Figment) -> Result<Self, ConfigError> {
         let strict =
             !cfg!(debug_assertions) || figment.profile() == rocket::Config::RELEASE_PROFILE;
-        let raw = Reader {
+        let (raw, problems) = Reader {
             figment,
             problems: Vec::new(),
         }
-        .read()?;
-        validate(raw, strict)
+        .read();
+        validate_with(raw, strict, problems)
     }
 
     /// Key material for one purpose, derived from SECRET_KEY so that users set a single secret
@@ -285,8 +282,16 @@ pub fn derive_key(secret: &str, purpose: &str) -> [u8; 64] {
     mac.finalize().into_bytes().into()
 }
 
+#[cfg(test)]
 fn validate(raw: Raw, strict: bool) -> Result<Settings, ConfigError> {
-    let mut problems = Vec::new();
+    validate_with(raw, strict, Vec::new())
+}
+
+fn validate_with(
+    raw: Raw,
+    strict: bool,
+    mut problems: Vec<String>,
+) -> Result<Settings, ConfigError> {
     let smtp = check_smtp(&raw, &mut problems);
     let secret_key = check_secret(raw.secret_key, strict, &mut problems);
 
