@@ -4,7 +4,7 @@
 use rocket::http::{Cookie, CookieJar, SameSite};
 use rocket::time::Duration;
 
-use crate::config::Settings;
+use crate::{config::Settings, services::sessions::IssuedTokens};
 
 pub const REFRESH_COOKIE: &str = "refresh_token";
 const REFRESH_PATH: &str = "/auth";
@@ -46,19 +46,21 @@ pub fn clear_refresh(jar: &CookieJar<'_>, settings: &Settings) {
 pub const PAGE_ACCESS_COOKIE: &str = "gh_access";
 pub const PAGE_REFRESH_COOKIE: &str = "gh_refresh";
 
-pub fn set_page_session(
-    jar: &CookieJar<'_>,
-    settings: &Settings,
-    access: &str,
-    refresh: &str,
-    refresh_max_age: i64,
-) {
+pub fn set_page_session(jar: &CookieJar<'_>, settings: &Settings, issued: &IssuedTokens) {
     for (name, value, max_age) in [
-        (PAGE_ACCESS_COOKIE, access, settings.access_token_ttl_secs),
-        (PAGE_REFRESH_COOKIE, refresh, refresh_max_age),
+        (
+            PAGE_ACCESS_COOKIE,
+            &issued.access_token,
+            settings.access_token_ttl_secs,
+        ),
+        (
+            PAGE_REFRESH_COOKIE,
+            &issued.refresh_token,
+            issued.refresh_expires_in,
+        ),
     ] {
         jar.add(
-            Cookie::build((name, value.to_owned()))
+            Cookie::build((name, value.clone()))
                 .http_only(true)
                 .secure(settings.cookie_secure)
                 .same_site(SameSite::Lax)

@@ -101,13 +101,7 @@ async fn page_user(req: &Request<'_>) -> Option<Authenticated> {
     };
     match renewed {
         Ok(issued) => {
-            cookies::set_page_session(
-                jar,
-                &app.settings,
-                &issued.access_token,
-                &issued.refresh_token,
-                issued.refresh_expires_in,
-            );
+            cookies::set_page_session(jar, &app.settings, &issued);
             sessions::authenticate(app, &issued.access_token).await.ok()
         }
         Err(err) => {

@@ -16,7 +16,7 @@ use crate::{
     error::{Error, INVALID_CREDENTIALS},
     services::{
         accounts::{self, Registration},
-        sessions::{self, IssuedTokens},
+        sessions,
     },
     state::AppState,
 };
@@ -102,7 +102,7 @@ pub async fn register(
         Err(err) => return Err(err.into()),
     };
     let issued = sessions::start(app, user.id).await?;
-    sign_in(app, jar, &issued);
+    cookies::set_page_session(jar, &app.settings, &issued);
     Ok(Ok(Flash::success(
         Redirect::to("/account"),
         "Welcome! Your account has been created.",
@@ -172,7 +172,7 @@ pub async fn login(
     }
     match sessions::login(app, &form.identifier, &form.password).await {
         Ok(issued) => {
-            sign_in(app, jar, &issued);
+            cookies::set_page_session(jar, &app.settings, &issued);
             Ok(Ok(Redirect::to(next)))
         }
         Err(Error::Unauthorized(_)) => {
@@ -207,16 +207,6 @@ pub async fn logout(
         Redirect::to("/login"),
         "You have been logged out.",
     ))
-}
-
-pub fn sign_in(app: &AppState, jar: &CookieJar<'_>, issued: &IssuedTokens) {
-    cookies::set_page_session(
-        jar,
-        &app.settings,
-        &issued.access_token,
-        &issued.refresh_token,
-        issued.refresh_expires_in,
-    );
 }
 
 /// A `next` target is followed only if it is a path on this site: `/account`, not
