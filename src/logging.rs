@@ -5,7 +5,7 @@
 
 use std::io::Write;
 
-use log::{Level, LevelFilter, Log, Metadata, Record};
+use log::{LevelFilter, Log, Metadata, Record};
 
 struct Logger {
     level: LevelFilter,
@@ -29,12 +29,9 @@ impl Log for Logger {
         if !self.enabled(record.metadata()) {
             return;
         }
-        // Rocket's own "No matching routes" and similar lines quote the request URI; keep its
-        // errors but drop the rest of its request-scoped noise.
-        if is_framework(record.target())
-            && record.level() > Level::Error
-            && record.target().contains("request")
-        {
+        // Rocket's per-request lines ("No matching routes for GET /path?query") quote the full
+        // URI, query string and any token in it included; our request log covers them.
+        if record.target().starts_with("rocket::server") {
             return;
         }
         let now = chrono::Utc::now().format("%Y-%m-%dT%H:%M:%S%.3fZ");

@@ -87,6 +87,18 @@ async fn login_accepts_username_in_either_field_and_the_oauth2_form() {
         .await;
     assert_eq!(username_in_email.status, Status::Ok);
 
+    let empty_email = app
+        .post_json(
+            "/auth/login",
+            json!({ "email": "", "username": "kim", "password": PASSWORD }),
+        )
+        .await;
+    assert_eq!(
+        empty_email.status,
+        Status::Ok,
+        "an empty email falls back to the username"
+    );
+
     let form = app
         .post_raw(
             "/auth/login",

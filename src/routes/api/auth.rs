@@ -88,10 +88,9 @@ pub async fn login(
     body: JsonBody<LoginRequest>,
 ) -> Result<Json<TokenResponse>> {
     let body = body.0;
-    let identifier = body
-        .email
-        .or(body.username)
-        .filter(|id| !id.trim().is_empty())
+    let present = |field: Option<String>| field.filter(|id| !id.trim().is_empty());
+    let identifier = present(body.email)
+        .or(present(body.username))
         .ok_or_else(|| Error::Validation("email or username is required".into()))?;
     let issued = sessions::login(app, &identifier, &body.password).await?;
     Ok(tokens_response(app, jar, issued))
@@ -104,7 +103,13 @@ pub async fn login_form(
     jar: &CookieJar<'_>,
     form: std::result::Result<Form<LoginForm>, Errors<'_>>,
 ) -> Result<Json<TokenResponse>> {
-    let form = form.map_err(|errors| Error::Validation(form_errors(&errors)))?;
+    let form = form.map_err(|errors| {
+        if errors.status() == Status::PayloadTooLarge {
+            Error::PayloadTooLarge
+        } else {
+            Error::Validation(form_errors(&errors))
+        }
+    })?;
     let issued = sessions::login(app, &form.username, &form.password).await?;
     Ok(tokens_response(app, jar, issued))
 }
