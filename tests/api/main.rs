@@ -7,6 +7,7 @@ mod browser;
 mod config;
 mod login;
 mod passwords;
+mod process;
 mod register;
 mod reset;
 mod service;
