@@ -2,6 +2,7 @@
 
 use rocket::http::{ContentType, Header, Status};
 use rocket::local::asynchronous::LocalResponse;
+use sea_orm::EntityTrait;
 
 use crate::helpers::{spawn_with, Options, TestApp, PASSWORD};
 
@@ -605,4 +606,64 @@ async fn browsers_get_error_pages_and_api_clients_get_json() {
         .await;
     assert_eq!(api.status(), Status::NotFound);
     assert_eq!(api.content_type(), Some(ContentType::JSON));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn every_form_refuses_a_missing_csrf_token() {
+    let app = web_app(false).await;
+    register(&app, "every@example.com", "").await;
+    let user = app.user("every@example.com").await.expect("user");
+    let hash = user.password_hash.clone();
+    for (path, fields) in [
+        (
+            "/login",
+            vec![("identifier", "every@example.com"), ("password", PASSWORD)],
+        ),
+        (
+            "/register",
+            vec![
+                ("email", "x@example.com"),
+                ("password", PASSWORD),
+                ("confirm_password", PASSWORD),
+            ],
+        ),
+        ("/logout", vec![]),
+        (
+            "/account/password",
+            vec![
+                ("current_password", PASSWORD),
+                ("new_password", "fresh-pass-9931"),
+                ("confirm_password", "fresh-pass-9931"),
+            ],
+        ),
+        ("/forgot-password", vec![("email", "every@example.com")]),
+        (
+            "/reset-password",
+            vec![
+                ("token", "t"),
+                ("new_password", "fresh-pass-9931"),
+                ("confirm_password", "fresh-pass-9931"),
+            ],
+        ),
+    ] {
+        let reply = post(&app, path, &fields).await;
+        assert_eq!(reply.status, Status::Forbidden, "{path}");
+        assert!(reply.html.contains("<h1>Forbidden</h1>"), "{path}: a page");
+    }
+    let after = app.user("every@example.com").await.expect("user");
+    assert_eq!(after.password_hash, hash, "nothing changed");
+    assert!(app
+        .sessions_of(user.id)
+        .await
+        .iter()
+        .all(|s| s.revoked_at.is_none()));
+    assert!(app.user("x@example.com").await.is_none());
+    let hits = gatehouse::entities::rate_limit_hit::Entity::find()
+        .all(&app.state().db)
+        .await
+        .expect("hits");
+    assert!(
+        hits.is_empty(),
+        "the refused forgot-password form counted nothing"
+    );
 }
