@@ -93,16 +93,32 @@ async fn issue(app: &AppState, email_key: &str) -> Result<()> {
     Ok(())
 }
 
-/// Whether a reset link can still be used (for showing the form; [`reset`] checks again).
-pub async fn is_valid(app: &AppState, token: &str) -> Result<bool> {
+/// The unused, unexpired token row behind `token`, with its user. The one place that decides
+/// whether a reset link still works.
+async fn usable(
+    app: &AppState,
+    token: &str,
+    now: i64,
+) -> Result<Option<(password_reset::Model, user::Model)>> {
     if token.is_empty() {
-        return Ok(false);
+        return Ok(None);
     }
-    let row = password_reset::Entity::find()
+    let found = password_reset::Entity::find()
         .filter(password_reset::Column::TokenHash.eq(hash_token(token)))
+        .find_also_related(user::Entity)
         .one(&app.db)
         .await?;
-    Ok(row.is_some_and(|row| row.used_at.is_none() && row.expires_at > app.clock.now()))
+    Ok(match found {
+        Some((row, Some(user))) if row.used_at.is_none() && row.expires_at > now => {
+            Some((row, user))
+        }
+        _ => None,
+    })
+}
+
+/// Whether a reset link can still be used (for showing the form; [`reset`] checks again).
+pub async fn is_valid(app: &AppState, token: &str) -> Result<bool> {
+    Ok(usable(app, token, app.clock.now()).await?.is_some())
 }
 
 /// Sets a new password with a token from a reset mail. The token is checked first, then the
@@ -111,16 +127,7 @@ pub async fn is_valid(app: &AppState, token: &str) -> Result<bool> {
 pub async fn reset(app: &AppState, token: &str, new_password: String) -> Result<()> {
     let now = app.clock.now();
     let invalid = || Error::BadRequest(INVALID_TOKEN.into());
-    let (row, user) = password_reset::Entity::find()
-        .filter(password_reset::Column::TokenHash.eq(hash_token(token)))
-        .find_also_related(user::Entity)
-        .one(&app.db)
-        .await?
-        .ok_or_else(invalid)?;
-    let user = user.ok_or_else(invalid)?;
-    if row.used_at.is_some() || row.expires_at <= now {
-        return Err(invalid());
-    }
+    let (row, user) = usable(app, token, now).await?.ok_or_else(invalid)?;
     let password = Password::parse(new_password, &user.email_key).map_err(Error::Validation)?;
     let hash = app.hasher.hash(&password).await?;
 
