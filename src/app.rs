@@ -9,7 +9,6 @@ use rocket::{
     fairing::AdHoc,
     figment::Figment,
     fs::FileServer,
-    http::Method,
     Build, Rocket,
 };
 use rocket_dyn_templates::Template;
@@ -17,13 +16,14 @@ use utoipa::OpenApi;
 use utoipa_swagger_ui::SwaggerUi;
 
 use crate::{
-    auth::{password::PasswordHasher, tokens::Tokens},
+    auth::{keys::derive_key, password::PasswordHasher, tokens::Tokens},
     clock::Clock,
     config::{ConfigError, Settings},
     db,
-    http::{RequestLog, SecurityHeaders},
+    http::{Cors, RequestLog, SecurityHeaders},
     mail::Mailer,
     routes::{api, web},
+    services::housekeeping,
     state::{AppState, Shared},
 };
 
@@ -32,12 +32,17 @@ use crate::{
 pub fn build(figment: Figment) -> Result<Rocket<Build>, ConfigError> {
     let settings = Settings::from_figment(&figment)?;
     let body_limit = 16.kibibytes();
+    let cookie_key = derive_key(settings.secret_key.expose(), "rocket-cookies");
+    // Rocket trusts X-Real-IP by default, which would let any client choose its address for
+    // every per-IP limit: only the configured proxy header, or else the TCP peer, counts.
+    let ip_header = match &settings.trusted_proxy_header {
+        Some(header) => rocket::figment::value::Value::from(header.clone()),
+        None => rocket::figment::value::Value::from(false),
+    };
     let figment = figment
         // Rocket's private cookies get their own key derived from SECRET_KEY: one secret to set.
-        .merge((
-            "secret_key",
-            hex::encode(&settings.derive_key("rocket-cookies")[..32]),
-        ))
+        .merge(("secret_key", hex::encode(&cookie_key[..32])))
+        .merge(("ip_header", ip_header))
         .join((
             "limits",
             Limits::default()
@@ -48,7 +53,6 @@ pub fn build(figment: Figment) -> Result<Rocket<Build>, ConfigError> {
         ))
         .join(("ident", false));
 
-    let cors = cors(&settings)?;
     let template_dir: std::path::PathBuf = figment
         .extract_inner::<String>("template_dir")
         .unwrap_or_else(|_| "templates".to_owned())
@@ -70,6 +74,9 @@ pub fn build(figment: Figment) -> Result<Rocket<Build>, ConfigError> {
         }))
         .attach(AdHoc::on_liftoff("liftoff", |rocket| {
             Box::pin(async move {
+                if let Some(app) = rocket.state::<AppState>() {
+                    housekeeping::spawn(app.clone());
+                }
                 let config = rocket.config();
                 log::info!(
                     "gatehouse listening on http://{}:{}",
@@ -78,7 +85,9 @@ pub fn build(figment: Figment) -> Result<Rocket<Build>, ConfigError> {
                 );
             })
         }))
+        .attach(Cors)
         .register("/", catchers![crate::routes::catcher])
+        .mount("/", Cors::routes())
         .mount("/", web::routes())
         .mount("/", api::root_routes())
         .mount("/auth", api::auth_routes())
@@ -86,9 +95,6 @@ pub fn build(figment: Figment) -> Result<Rocket<Build>, ConfigError> {
             "/",
             SwaggerUi::new("/docs/<_..>").url("/openapi.json", api::docs::ApiDoc::openapi()),
         );
-    if let Some(cors) = cors {
-        rocket = rocket.attach(cors);
-    }
     if static_dir.is_dir() {
         rocket = rocket.mount("/static", FileServer::from(static_dir));
     } else {
@@ -116,26 +122,4 @@ async fn init_state(settings: Settings, template_dir: &Path) -> Result<AppState,
         mailer,
         settings,
     }))
-}
-
-/// Credentials (the refresh cookie) are only ever shared with the origins listed in
-/// ALLOWED_ORIGINS; with none listed, no CORS headers are sent at all.
-fn cors(settings: &Settings) -> Result<Option<rocket_cors::Cors>, ConfigError> {
-    if settings.allowed_origins.is_empty() {
-        return Ok(None);
-    }
-    rocket_cors::CorsOptions {
-        allowed_origins: rocket_cors::AllowedOrigins::some_exact(&settings.allowed_origins),
-        allowed_methods: [Method::Get, Method::Post]
-            .into_iter()
-            .map(From::from)
-            .collect(),
-        allowed_headers: rocket_cors::AllowedHeaders::some(&["Authorization", "Content-Type"]),
-        allow_credentials: true,
-        max_age: Some(600),
-        ..Default::default()
-    }
-    .to_cors()
-    .map(Some)
-    .map_err(|e| ConfigError(vec![format!("ALLOWED_ORIGINS: {e}")]))
 }

@@ -4,17 +4,25 @@ use std::time::Duration;
 
 use migration::{Migrator, MigratorTrait};
 use sea_orm::{
-    sqlx::sqlite::SqliteJournalMode, ConnectOptions, Database, DatabaseConnection, DbErr,
+    sqlx::{self, sqlite::SqliteJournalMode},
+    ConnectOptions, Database, DatabaseConnection, DbBackend, DbErr,
 };
+
+/// Any fixed number: every Gatehouse instance takes this PostgreSQL advisory lock to migrate.
+const MIGRATION_LOCK: i64 = 0x6761_7465_686f_7573; // "gatehous"
 
 /// Connects and brings the schema up to date. A failure here aborts launch.
 pub async fn connect(url: &str, schema: Option<&str>) -> Result<DatabaseConnection, DbErr> {
+    let sqlite = url.starts_with("sqlite:");
     let mut options = ConnectOptions::new(url.to_owned());
     options
-        .max_connections(if url.starts_with("sqlite:") { 8 } else { 16 })
+        .max_connections(if sqlite { 8 } else { 16 })
         .min_connections(1)
-        .connect_timeout(Duration::from_secs(5))
-        .acquire_timeout(Duration::from_secs(5))
+        .connect_timeout(Duration::from_secs(2))
+        // An unreachable PostgreSQL must answer 503 within about a second, not hang requests.
+        // A local SQLite file is never unreachable; there the wait is only for a free
+        // connection under load, which is worth more patience.
+        .acquire_timeout(Duration::from_secs(if sqlite { 10 } else { 1 }))
         // Statements carry hashes and emails: they are not for the log.
         .sqlx_logging(false)
         // WAL lets readers (every authenticated request) proceed while a refresh writes.
@@ -26,6 +34,35 @@ pub async fn connect(url: &str, schema: Option<&str>) -> Result<DatabaseConnecti
         options.set_schema_search_path(schema.to_owned());
     }
     let db = Database::connect(options).await?;
-    Migrator::up(&db, None).await?;
+    migrate(&db).await?;
     Ok(db)
+}
+
+/// Applies pending migrations. On PostgreSQL instances that start together take turns under an
+/// advisory lock (sea-orm-migration takes none, and concurrent `CREATE TABLE`s collide); on
+/// SQLite the file's own locking and `IF NOT EXISTS` suffice.
+async fn migrate(db: &DatabaseConnection) -> Result<(), DbErr> {
+    if db.get_database_backend() == DbBackend::Postgres {
+        let pool = db.get_postgres_connection_pool();
+        let mut lock = pool.acquire().await.map_err(sqlx_err)?;
+        sqlx::query("SELECT pg_advisory_lock($1)")
+            .bind(MIGRATION_LOCK)
+            .execute(&mut *lock)
+            .await
+            .map_err(sqlx_err)?;
+        let migrated = Migrator::up(db, None).await;
+        // Released even when migrating failed; closing the connection would release it too.
+        let unlocked = sqlx::query("SELECT pg_advisory_unlock($1)")
+            .bind(MIGRATION_LOCK)
+            .execute(&mut *lock)
+            .await;
+        migrated?;
+        unlocked.map_err(sqlx_err)?;
+        return Ok(());
+    }
+    Migrator::up(db, None).await
+}
+
+fn sqlx_err(err: sqlx::Error) -> DbErr {
+    DbErr::Custom(format!("migration lock: {err}"))
 }

@@ -1,51 +1,116 @@
-//! The one error type. Each variant's doc says the status it answers with. The public message
-//! is separate from the logged cause: database and internal errors are logged and shown as a
-//! plain 500.
+//! The one error type, free of Rocket: services return it, `http` turns it into a response.
+//! Each variant's doc says the status it answers with. The message a client sees
+//! ([`Error::public_message`]) is separate from what the log gets (`Display`, which carries the
+//! cause of an internal error).
 
-use std::io::Cursor;
+use std::fmt;
 
-use rocket::{
-    http::{ContentType, Header, Status},
-    response::{self, Responder},
-    serde::json::json,
-    Request, Response,
-};
+/// A form field or body field that an error belongs to. Both faces map errors by this, never by
+/// the wording of the message.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Field {
+    Email,
+    Username,
+    /// The log-in field that takes an email or a username.
+    Identifier,
+    Password,
+    ConfirmPassword,
+    CurrentPassword,
+    NewPassword,
+    NewEmail,
+    Token,
+}
+
+impl Field {
+    /// The field's name in forms and JSON bodies.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Email => "email",
+            Self::Username => "username",
+            Self::Identifier => "identifier",
+            Self::Password => "password",
+            Self::ConfirmPassword => "confirm_password",
+            Self::CurrentPassword => "current_password",
+            Self::NewPassword => "new_password",
+            Self::NewEmail => "new_email",
+            Self::Token => "token",
+        }
+    }
+}
+
+/// One problem with one field, worded for the API (`email is required`); pages turn it into a
+/// sentence.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldError {
+    pub field: Field,
+    pub message: String,
+}
+
+impl FieldError {
+    pub fn new(field: Field, message: impl Into<String>) -> Self {
+        Self {
+            field,
+            message: message.into(),
+        }
+    }
+}
 
 #[derive(Debug, Clone, thiserror::Error)]
 pub enum Error {
-    /// 422: the body was understood but a field is invalid.
+    /// 422: fields are invalid. The API shows the first; pages show each beside its field.
+    #[error("{}", first_message(.0))]
+    Invalid(Vec<FieldError>),
+    /// 422: the body as a whole could not be understood (malformed JSON, wrong shape).
     #[error("{0}")]
-    Validation(String),
-    /// 400: a request that cannot be acted on, e.g. a wrong current password or a bad token.
+    Malformed(String),
+    /// 409: the email or username is taken.
+    #[error("{}", .0.message)]
+    Conflict(FieldError),
+    /// 400: the current password given to confirm a change is wrong.
+    #[error("Current password is incorrect")]
+    IncorrectPassword,
+    /// 400: a request that cannot be acted on, e.g. an invalid or expired token from a mail.
     #[error("{0}")]
-    BadRequest(String),
+    BadRequest(&'static str),
     /// 401 with `WWW-Authenticate: Bearer`.
     #[error("{0}")]
     Unauthorized(&'static str),
     /// 403.
     #[error("{0}")]
     Forbidden(&'static str),
-    /// 409: the email or username is taken.
-    #[error("{0}")]
-    Conflict(String),
-    /// 413: the body is larger than the configured limit.
-    #[error("Request body is too large")]
-    PayloadTooLarge,
+    /// 404.
+    #[error("Not Found")]
+    NotFound,
     /// 405 with `Allow` listing the methods the path does answer.
     #[error("Method Not Allowed")]
     MethodNotAllowed(String),
-    /// 429 with `Retry-After`.
+    /// 413: the body is larger than the configured limit.
+    #[error("Request body is too large")]
+    PayloadTooLarge,
+    /// 415: a JSON route was sent something that is not labelled `application/json`.
+    #[error("Content-Type must be application/json")]
+    UnsupportedMediaType,
+    /// 429 with `Retry-After`: a rate limit was reached.
     #[error("Too many requests; try again later")]
     TooManyRequests { retry_after_secs: i64 },
-    /// 503: the database does not answer.
-    #[error("Service unavailable")]
-    Unavailable,
-    /// Any other status (404, 405...) with its reason phrase as the detail.
-    #[error("{}", .0.reason().unwrap_or("Error"))]
-    Other(Status),
-    /// 500: logged with its cause, never shown.
-    #[error("Internal server error")]
+    /// 429 with `Retry-After`: log-in attempts for this account or client are being slowed down.
+    #[error("Too many attempts, try again later")]
+    Throttled { retry_after_secs: i64 },
+    /// 503 with `Retry-After`: the database does not answer, or the server is saturated.
+    #[error("Service temporarily unavailable")]
+    Unavailable { retry_after_secs: i64 },
+    /// Any other status, with its reason phrase as the detail.
+    #[error("{reason}")]
+    Other { status: u16, reason: &'static str },
+    /// 500: the cause is logged, never shown.
+    #[error("internal error: {0}")]
     Internal(String),
+}
+
+fn first_message(errors: &[FieldError]) -> &str {
+    errors
+        .first()
+        .map_or("Invalid request", |e| e.message.as_str())
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
@@ -53,30 +118,110 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 pub const INVALID_CREDENTIALS: &str = "Invalid credentials";
 
 impl Error {
-    pub fn internal(cause: impl std::fmt::Display) -> Self {
+    pub fn internal(cause: impl fmt::Display) -> Self {
         Self::Internal(cause.to_string())
     }
 
-    pub fn status(&self) -> Status {
+    pub fn invalid(field: Field, message: impl Into<String>) -> Self {
+        Self::Invalid(vec![FieldError::new(field, message)])
+    }
+
+    /// `Ok(())` when `errors` is empty, else the 422 that lists them.
+    pub fn check(errors: Vec<FieldError>) -> Result<()> {
+        if errors.is_empty() {
+            Ok(())
+        } else {
+            Err(Self::Invalid(errors))
+        }
+    }
+
+    pub const fn unavailable() -> Self {
+        Self::Unavailable {
+            retry_after_secs: 5,
+        }
+    }
+
+    /// The HTTP status this error answers with.
+    pub fn status(&self) -> u16 {
         match self {
-            Self::Validation(_) => Status::UnprocessableEntity,
-            Self::BadRequest(_) => Status::BadRequest,
-            Self::Unauthorized(_) => Status::Unauthorized,
-            Self::Forbidden(_) => Status::Forbidden,
-            Self::Conflict(_) => Status::Conflict,
-            Self::PayloadTooLarge => Status::PayloadTooLarge,
-            Self::MethodNotAllowed(_) => Status::MethodNotAllowed,
-            Self::TooManyRequests { .. } => Status::TooManyRequests,
-            Self::Unavailable => Status::ServiceUnavailable,
-            Self::Other(status) => *status,
-            Self::Internal(_) => Status::InternalServerError,
+            Self::Invalid(_) | Self::Malformed(_) => 422,
+            Self::Conflict(_) => 409,
+            Self::IncorrectPassword | Self::BadRequest(_) => 400,
+            Self::Unauthorized(_) => 401,
+            Self::Forbidden(_) => 403,
+            Self::NotFound => 404,
+            Self::MethodNotAllowed(_) => 405,
+            Self::PayloadTooLarge => 413,
+            Self::UnsupportedMediaType => 415,
+            Self::TooManyRequests { .. } | Self::Throttled { .. } => 429,
+            Self::Unavailable { .. } => 503,
+            Self::Other { status, .. } => *status,
+            Self::Internal(_) => 500,
+        }
+    }
+
+    /// What the client is told: the `detail` of the JSON body, the text of an error page.
+    pub fn public_message(&self) -> String {
+        match self {
+            Self::Internal(_) => "Internal server error".to_owned(),
+            other => other.to_string(),
+        }
+    }
+
+    /// Seconds the client should wait before trying again, for the `Retry-After` header.
+    pub fn retry_after(&self) -> Option<i64> {
+        match self {
+            Self::TooManyRequests { retry_after_secs }
+            | Self::Throttled { retry_after_secs }
+            | Self::Unavailable { retry_after_secs } => Some((*retry_after_secs).max(1)),
+            _ => None,
+        }
+    }
+
+    /// The field errors this error carries, for a page to show beside its fields.
+    pub fn field_errors(&self) -> Vec<FieldError> {
+        match self {
+            Self::Invalid(errors) => errors.clone(),
+            Self::Conflict(error) => vec![error.clone()],
+            Self::IncorrectPassword => vec![FieldError::new(
+                Field::CurrentPassword,
+                "Current password is incorrect",
+            )],
+            _ => Vec::new(),
         }
     }
 }
 
 impl From<sea_orm::DbErr> for Error {
     fn from(err: sea_orm::DbErr) -> Self {
+        // An unreachable or saturated database is a temporary condition for the client (503),
+        // not a bug (500); the cause still reaches the log.
+        if is_unavailable(&err) {
+            log::warn!("database unavailable: {err}");
+            return Self::unavailable();
+        }
         Self::Internal(format!("database: {err}"))
+    }
+}
+
+fn is_unavailable(err: &sea_orm::DbErr) -> bool {
+    use sea_orm::{sqlx::Error as Sqlx, DbErr, RuntimeErr};
+    match err {
+        DbErr::ConnectionAcquire(_) | DbErr::Conn(_) => true,
+        DbErr::Exec(RuntimeErr::SqlxError(e)) | DbErr::Query(RuntimeErr::SqlxError(e)) => matches!(
+            **e,
+            Sqlx::Io(_) | Sqlx::PoolTimedOut | Sqlx::PoolClosed | Sqlx::WorkerCrashed
+        ),
+        _ => false,
+    }
+}
+
+impl From<sea_orm::TransactionError<Error>> for Error {
+    fn from(err: sea_orm::TransactionError<Error>) -> Self {
+        match err {
+            sea_orm::TransactionError::Connection(db) => db.into(),
+            sea_orm::TransactionError::Transaction(err) => err,
+        }
     }
 }
 
@@ -86,88 +231,25 @@ impl From<tokio::task::JoinError> for Error {
     }
 }
 
-impl<'r> Responder<'r, 'static> for Error {
-    fn respond_to(self, req: &'r Request<'_>) -> response::Result<'static> {
-        if let Self::Internal(cause) = &self {
-            log::error!("{} {}: {cause}", req.method(), req.uri().path());
-        }
-        let body = json!({ "detail": self.to_string() }).to_string();
-        let mut res = Response::build();
-        res.status(self.status())
-            .header(ContentType::JSON)
-            .sized_body(body.len(), Cursor::new(body));
-        match self {
-            Self::Unauthorized(_) => {
-                res.header(Header::new("WWW-Authenticate", "Bearer"));
-            }
-            Self::MethodNotAllowed(allow) => {
-                res.header(Header::new("Allow", allow));
-            }
-            Self::TooManyRequests { retry_after_secs } => {
-                res.header(Header::new(
-                    "Retry-After",
-                    retry_after_secs.max(1).to_string(),
-                ));
-            }
-            _ => {}
-        }
-        res.ok()
-    }
-}
+#[cfg(test)]
+mod tests {
+    use super::*;
 
-/// Guards cannot hand their error to a catcher in Rocket 0.5, so they leave it here and the
-/// catcher renders it. One slot per request.
-struct Stashed(std::sync::Mutex<Option<Error>>);
-
-pub fn stash(req: &Request<'_>, err: Error) -> Status {
-    let status = err.status();
-    let slot = req.local_cache(|| Stashed(std::sync::Mutex::new(None)));
-    if let Ok(mut slot) = slot.0.lock() {
-        *slot = Some(err);
+    #[test]
+    fn internal_causes_reach_the_log_but_not_the_client() {
+        let err = Error::internal("disk on fire");
+        assert!(err.to_string().contains("disk on fire"));
+        assert_eq!(err.public_message(), "Internal server error");
+        assert_eq!(err.status(), 500);
     }
-    status
-}
 
-fn take(req: &Request<'_>) -> Option<Error> {
-    let slot = req.local_cache(|| Stashed(std::sync::Mutex::new(None)));
-    slot.0.lock().ok().and_then(|mut slot| slot.take())
-}
-
-/// The error behind any status Rocket could not answer itself, preferring the guard's own message.
-pub fn for_status(status: Status, req: &Request<'_>) -> Error {
-    if let Some(err) = take(req) {
-        if err.status() == status {
-            return err;
-        }
+    #[test]
+    fn the_api_shows_the_first_field_error() {
+        let err = Error::Invalid(vec![
+            FieldError::new(Field::Email, "email is required"),
+            FieldError::new(Field::Password, "too short"),
+        ]);
+        assert_eq!(err.public_message(), "email is required");
+        assert_eq!(err.field_errors().len(), 2);
     }
-    if status == Status::NotFound {
-        if let Some(allow) = allowed_methods(req) {
-            return Error::MethodNotAllowed(allow);
-        }
-    }
-    match status.code {
-        400 => Error::BadRequest("Bad request".into()),
-        401 => Error::Unauthorized("Not authenticated"),
-        403 => Error::Forbidden("Forbidden"),
-        413 => Error::PayloadTooLarge,
-        422 => Error::Validation("Unprocessable request".into()),
-        503 => Error::Unavailable,
-        500 => Error::internal("unhandled error (see earlier log lines)"),
-        _ => Error::Other(status),
-    }
-}
-
-/// Rocket answers a known path with the wrong method as 404; a client deserves 405 and `Allow`.
-/// Only static paths are considered, which covers every API route.
-fn allowed_methods(req: &Request<'_>) -> Option<String> {
-    let path = req.uri().path();
-    let mut methods: Vec<&str> = req
-        .rocket()
-        .routes()
-        .filter(|route| route.uri.path() == path.as_str() && route.method != req.method())
-        .map(|route| route.method.as_str())
-        .collect();
-    methods.sort_unstable();
-    methods.dedup();
-    (!methods.is_empty()).then(|| methods.join(", "))
 }

@@ -62,4 +62,8 @@ pub enum Sessions {
     CreatedAt,
     ExpiresAt,
     RevokedAt,
+    Persistent,
+    LastUsedAt,
+    Device,
+    Ip,
 }

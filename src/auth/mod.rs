@@ -1,7 +1,6 @@
-//! Authentication primitives: password hashing, JWTs, and the request guards built on them.
+//! Authentication primitives with no web framework in them: password hashing off the async
+//! executor, JWTs, key derivation and random tokens. `services` builds every decision on these.
 
-pub mod cookies;
-pub mod csrf;
-pub mod guards;
+pub mod keys;
 pub mod password;
 pub mod tokens;

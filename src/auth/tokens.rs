@@ -1,11 +1,11 @@
 //! JWT issuing and verification. One signing key (derived from SECRET_KEY), one allowed
 //! algorithm, and a `typ` claim that binds every token to one purpose.
 
-use hmac::{Hmac, Mac};
 use jsonwebtoken::{decode, encode, DecodingKey, EncodingKey, Header, Validation};
 use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
 
+use super::keys::{derive_key, sign_hex};
+pub use super::keys::{hash_token, random_id};
 use crate::{config::Settings, error::Error};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -53,7 +53,7 @@ pub enum TokenError {
 
 impl Tokens {
     pub fn new(settings: &Settings) -> Self {
-        let key = settings.derive_key("jwt");
+        let key = derive_key(settings.secret_key.expose(), "jwt");
         let mut validation = Validation::new(settings.algorithm);
         // Expiry is checked against our own clock below, so tests can move time.
         validation.validate_exp = false;
@@ -64,7 +64,7 @@ impl Tokens {
             encoding: EncodingKey::from_secret(&key),
             decoding: DecodingKey::from_secret(&key),
             validation,
-            chain_key: settings.derive_key("refresh-chain"),
+            chain_key: derive_key(settings.secret_key.expose(), "refresh-chain"),
             issuer: settings.public_url.clone(),
             access_ttl: settings.access_token_ttl_secs,
             refresh_ttl: settings.refresh_token_ttl_secs,
@@ -99,10 +99,7 @@ impl Tokens {
         parent_hash: &str,
         issued_at: i64,
     ) -> Result<String, Error> {
-        let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(&self.chain_key)
-            .unwrap_or_else(|_| unreachable!("HMAC accepts keys of any length"));
-        mac.update(parent_hash.as_bytes());
-        let jti = hex::encode(&mac.finalize().into_bytes()[..16]);
+        let jti = sign_hex(&self.chain_key, parent_hash.as_bytes())[..32].to_owned();
         self.refresh_with_jti(user_id, sid, issued_at, jti)
     }
 
@@ -141,13 +138,4 @@ impl Tokens {
         }
         Ok(claims)
     }
-}
-
-/// Tokens are stored as SHA-256 hex: a leaked table does not yield usable tokens.
-pub fn hash_token(token: &str) -> String {
-    hex::encode(Sha256::digest(token.as_bytes()))
-}
-
-pub fn random_id() -> String {
-    uuid::Uuid::new_v4().simple().to_string()
 }

@@ -14,6 +14,12 @@ pub struct Model {
     pub created_at: i64,
     pub expires_at: i64,
     pub revoked_at: Option<i64>,
+    /// Whether the browser keeps the session across restarts ("Keep me signed in").
+    pub persistent: bool,
+    pub last_used_at: Option<i64>,
+    /// A short label such as "Firefox on Linux", never the raw User-Agent.
+    pub device: Option<String>,
+    pub ip: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

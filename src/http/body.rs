@@ -6,10 +6,14 @@ use rocket::{
 };
 use serde::de::DeserializeOwned;
 
-use crate::error::{stash, Error};
+use serde_json::Value;
 
-/// A JSON body whose every failure becomes a readable `{"detail": ...}`: too large → 413,
-/// malformed or wrong shape → 422 naming the problem. An empty body deserialises as `null`, so
+use crate::{error::Error, http::error::stash};
+
+/// A JSON body whose every failure becomes a readable `{"detail": ...}`: not labelled
+/// `application/json` → 415 (so a cross-site HTML form, which can only send form or text bodies,
+/// can never reach a JSON route), too large → 413, malformed, wrong shape or holding text no
+/// database can store (NUL) → 422 naming the problem. An empty body deserialises as `null`, so
 /// `JsonBody<Option<T>>` makes the whole body optional.
 #[derive(Debug)]
 pub struct JsonBody<T>(pub T);
@@ -23,21 +27,29 @@ impl<'r, T: DeserializeOwned> FromData<'r> for JsonBody<T> {
         let bytes = match data.open(limit).into_bytes().await {
             Ok(bytes) if bytes.is_complete() => bytes.into_inner(),
             Ok(_) => return fail(req, Error::PayloadTooLarge),
-            Err(_) => {
-                return fail(
-                    req,
-                    Error::BadRequest("Could not read the request body".into()),
-                )
+            Err(_) => return fail(req, Error::BadRequest("Could not read the request body")),
+        };
+        let empty = bytes.iter().all(u8::is_ascii_whitespace);
+        if !empty && !req.content_type().is_some_and(|ct| ct.is_json()) {
+            return fail(req, Error::UnsupportedMediaType);
+        }
+        let value = if empty {
+            Value::Null
+        } else {
+            match serde_json::from_slice::<Value>(&bytes) {
+                Ok(value) => value,
+                Err(err) => return fail(req, Error::Malformed(describe(&err, false))),
             }
         };
-        let input: &[u8] = if bytes.iter().all(u8::is_ascii_whitespace) {
-            b"null"
-        } else {
-            &bytes
-        };
-        match serde_json::from_slice(input) {
+        if holds_nul(&value) {
+            return fail(
+                req,
+                Error::Malformed("Text fields may not contain NUL characters".into()),
+            );
+        }
+        match serde_json::from_value(value) {
             Ok(value) => Outcome::Success(JsonBody(value)),
-            Err(err) => fail(req, Error::Validation(describe(&err, input == b"null"))),
+            Err(err) => fail(req, Error::Malformed(describe(&err, empty))),
         }
     }
 }
@@ -45,6 +57,16 @@ impl<'r, T: DeserializeOwned> FromData<'r> for JsonBody<T> {
 fn fail<'r, T>(req: &Request<'_>, err: Error) -> data::Outcome<'r, T, Error> {
     let status: Status = stash(req, err.clone());
     Outcome::Error((status, err))
+}
+
+/// PostgreSQL cannot store NUL in text, and no legitimate field needs it.
+fn holds_nul(value: &Value) -> bool {
+    match value {
+        Value::String(s) => s.contains('\0'),
+        Value::Array(items) => items.iter().any(holds_nul),
+        Value::Object(map) => map.iter().any(|(k, v)| k.contains('\0') || holds_nul(v)),
+        _ => false,
+    }
 }
 
 fn describe(err: &serde_json::Error, empty: bool) -> String {

@@ -1,10 +1,20 @@
-//! HTTP plumbing shared by both faces: body parsing with readable errors, response headers, the
-//! request log, and facts about the request (client IP, cross-site).
+//! Everything Rocket-specific that both faces share: request guards (who is calling, from where,
+//! from which site), the token cookies, the CSRF form guard, JSON bodies with readable errors,
+//! CORS, security headers, the request log, and the error responder. Nothing below this layer
+//! knows Rocket.
 
 mod body;
+pub mod cookies;
+pub mod cors;
+pub mod csrf;
+pub mod error;
 mod fairings;
+pub mod guards;
 mod request;
 
 pub use body::JsonBody;
+pub use cors::Cors;
+pub use csrf::{ButtonForm, CsrfForm, CsrfToken};
 pub use fairings::{RequestLog, SecurityHeaders};
+pub use guards::{BearerToken, CurrentUser, PageUser};
 pub use request::{ClientIp, CrossSite};

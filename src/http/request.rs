@@ -6,10 +6,10 @@ use rocket::{
     Request,
 };
 
-use crate::state::AppState;
+use crate::{services::ClientInfo, state::AppState};
 
-/// The client's address: Rocket's `ip_header` (X-Real-IP by default, for a trusted proxy) or the
-/// peer address.
+/// The client's address: from TRUSTED_PROXY_HEADER when one is configured (Rocket's
+/// `ip_header`, set from it at start-up), else the TCP peer.
 #[derive(Debug, Clone, Copy)]
 pub struct ClientIp(pub Option<IpAddr>);
 
@@ -22,10 +22,31 @@ impl<'r> FromRequest<'r> for ClientIp {
     }
 }
 
+#[rocket::async_trait]
+impl<'r> FromRequest<'r> for ClientInfo {
+    type Error = Infallible;
+
+    async fn from_request(req: &'r Request<'_>) -> request::Outcome<Self, Infallible> {
+        Outcome::Success(ClientInfo {
+            ip: req.client_ip(),
+            user_agent: req.headers().get_one("User-Agent").map(str::to_owned),
+        })
+    }
+}
+
 /// Whether a request was sent by a page of another site. Cookie-authenticated state changes
 /// refuse such requests: `SameSite` alone does not cover every browser or sibling subdomains.
 #[derive(Debug, Clone, Copy)]
 pub struct CrossSite(pub bool);
+
+impl CrossSite {
+    pub fn refuse(self) -> crate::error::Result<()> {
+        if self.0 {
+            return Err(crate::error::Error::Forbidden("Cross-site request refused"));
+        }
+        Ok(())
+    }
+}
 
 #[rocket::async_trait]
 impl<'r> FromRequest<'r> for CrossSite {

@@ -40,7 +40,7 @@ impl Mailer {
         let mut templates =
             Tera::new(&glob.to_string_lossy()).map_err(|e| format!("mail templates: {e}"))?;
         templates.autoescape_on(vec!["html.tera"]);
-        for name in ["reset_password", "password_changed"] {
+        for name in ["reset_password", "password_changed", "login_throttled"] {
             for part in ["text", "html"] {
                 let template = format!("{name}/{part}.tera");
                 if !templates.get_template_names().any(|n| n == template) {
@@ -90,6 +90,21 @@ impl Mailer {
         self.send(
             "password_changed",
             "Your Gatehouse password was changed",
+            to,
+            &context,
+        );
+    }
+
+    /// Sent once when an account starts being throttled after repeated failed log-ins.
+    pub fn login_throttled(&self, to: &str) {
+        let mut context = Context::new();
+        context.insert(
+            "forgot_link",
+            &format!("{}/forgot-password", self.public_url),
+        );
+        self.send(
+            "login_throttled",
+            "Someone tried to sign in to your Gatehouse account",
             to,
             &context,
         );

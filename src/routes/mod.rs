@@ -6,7 +6,10 @@ pub mod web;
 
 use rocket::{catch, http::Status, Request, Responder};
 
-use crate::error::{self, Error};
+use crate::{
+    error::Error,
+    http::{cors::is_api_path, error::for_status},
+};
 
 /// An error as JSON `{"detail": ...}` for API clients, or as a page for browsers.
 #[derive(Responder)]
@@ -15,19 +18,19 @@ pub enum ErrorReply {
     Page(web::WebError),
 }
 
-/// Catches every error status. Browsers asking for a page (an `Accept` that prefers HTML, outside
-/// the API's paths) get an HTML page; everyone else gets the API's JSON.
+/// Catches every error status. Outside the API's paths, browsers get an HTML page: requests
+/// whose `Accept` prefers HTML, and form posts (which only pages send). Everyone else gets the
+/// API's JSON.
 #[catch(default)]
 pub fn catcher(status: Status, req: &Request<'_>) -> ErrorReply {
-    let err = error::for_status(status, req);
+    let err = for_status(status, req);
     let path = req.uri().path();
-    let api = ["/auth", "/users", "/health", "/openapi.json", "/docs"]
-        .iter()
-        .any(|prefix| path.starts_with(prefix));
+    let api = is_api_path(path.as_str()) || path.starts_with("/docs");
     let wants_html = req
         .accept()
         .is_some_and(|accept| accept.preferred().media_type().is_html());
-    if wants_html && !api {
+    let form_post = req.content_type().is_some_and(|ct| ct.is_form());
+    if (wants_html || form_post) && !api {
         ErrorReply::Page(web::WebError(err))
     } else {
         ErrorReply::Json(err)

@@ -1,4 +1,5 @@
-//! Creating accounts and changing passwords.
+//! Creating accounts and changing passwords. Input arrives raw from either face; every field is
+//! parsed here and each problem is reported against its field.
 
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, DatabaseTransaction, EntityTrait, PaginatorTrait, QueryFilter,
@@ -8,40 +9,98 @@ use sea_orm::{
 use crate::{
     domain::{Email, Password, Username},
     entities::{password_reset, user},
-    error::{Error, Result},
-    services::sessions,
+    error::{Error, Field, FieldError, Result},
+    services::{login, rate_limit, sessions, ClientInfo},
     state::AppState,
 };
+
+const HOUR: i64 = 3600;
 
 pub struct Registration {
     pub email: String,
     pub password: String,
     pub username: Option<String>,
+    /// Pages ask for the password twice; the API does not.
+    pub confirm_password: Option<String>,
 }
 
-pub async fn register(app: &AppState, input: Registration) -> Result<user::Model> {
-    let email = Email::parse(&input.email).map_err(Error::Validation)?;
-    let username = input
-        .username
-        .as_deref()
-        .filter(|u| !u.trim().is_empty())
-        .map(Username::parse)
-        .transpose()
-        .map_err(Error::Validation)?;
-    let password = Password::parse(input.password, &email.key()).map_err(Error::Validation)?;
+/// Records a field's parse failure and passes the value on.
+fn field<T>(errors: &mut Vec<FieldError>, field: Field, parsed: Result<T, String>) -> Option<T> {
+    parsed
+        .map_err(|message| errors.push(FieldError::new(field, message)))
+        .ok()
+}
+
+/// The "type it twice" check of the page forms.
+pub fn check_confirmation(
+    errors: &mut Vec<FieldError>,
+    password: &str,
+    confirmation: Option<&str>,
+    message: &str,
+) {
+    if confirmation.is_some_and(|c| c != password) {
+        errors.push(FieldError::new(Field::ConfirmPassword, message));
+    }
+}
+
+pub async fn register(
+    app: &AppState,
+    input: Registration,
+    client: &ClientInfo,
+) -> Result<user::Model> {
+    let mut errors = Vec::new();
+    let email = field(&mut errors, Field::Email, Email::parse(&input.email));
+    let username = match input.username.as_deref().filter(|u| !u.trim().is_empty()) {
+        Some(name) => field(&mut errors, Field::Username, Username::parse(name)),
+        None => None,
+    };
+    let key = email
+        .as_ref()
+        .map_or_else(|| input.email.trim().to_lowercase(), Email::key);
+    let password = field(
+        &mut errors,
+        Field::Password,
+        Password::parse(input.password.clone(), &key),
+    );
+    check_confirmation(
+        &mut errors,
+        &input.password,
+        input.confirm_password.as_deref(),
+        "the passwords do not match",
+    );
+    Error::check(errors)?;
+    let (Some(email), Some(password)) = (email, password) else {
+        return Err(Error::internal("parsed fields missing without an error"));
+    };
+
+    rate_limit::hit(
+        app,
+        &[rate_limit::Limit {
+            bucket: format!("register:ip:{}", rate_limit::ip_key(client.ip)),
+            max: app.settings.register_limit_per_ip,
+            window_secs: HOUR,
+        }],
+    )
+    .await?;
 
     // Checked before hashing so the common case answers fast with a precise message; the unique
     // indexes still decide races below.
     if exists(app, user::Column::EmailKey, email.key()).await? {
-        return Err(Error::Conflict("Email already registered".into()));
+        return Err(Error::Conflict(FieldError::new(
+            Field::Email,
+            "Email already registered",
+        )));
     }
     if let Some(name) = &username {
         if exists(app, user::Column::UsernameKey, name.key()).await? {
-            return Err(Error::Conflict("Username already taken".into()));
+            return Err(Error::Conflict(FieldError::new(
+                Field::Username,
+                "Username already taken",
+            )));
         }
     }
 
-    let password_hash = app.hasher.hash(&password).await?;
+    let password_hash = app.hasher.hash(password.expose()).await?;
     let inserted = user::ActiveModel {
         email: Set(email.as_str().to_owned()),
         email_key: Set(email.key()),
@@ -55,9 +114,12 @@ pub async fn register(app: &AppState, input: Registration) -> Result<user::Model
     .await;
     match inserted {
         Ok(user) => Ok(user),
-        Err(err) if matches!(err.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) => Err(
-            Error::Conflict("Email or username already registered".into()),
-        ),
+        Err(err) if matches!(err.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) => {
+            Err(Error::Conflict(FieldError::new(
+                Field::Email,
+                "Email or username already registered",
+            )))
+        }
         Err(err) => Err(err.into()),
     }
 }
@@ -70,28 +132,64 @@ async fn exists(app: &AppState, column: user::Column, key: String) -> Result<boo
         > 0)
 }
 
-/// A logged-in password change. The session that asked keeps going; every other one ends.
+pub struct PasswordChange {
+    pub current: String,
+    pub new: String,
+    pub confirm: Option<String>,
+}
+
+/// A logged-in password change. The current password is checked like a log-in (and throttled
+/// like one). The session that asked keeps going; every other one ends.
 pub async fn change_password(
     app: &AppState,
     user: &user::Model,
     session_id: &str,
-    current: &str,
-    new: String,
+    change: PasswordChange,
+    client: &ClientInfo,
 ) -> Result<()> {
-    if !app
-        .hasher
-        .verify(current, Some(&user.password_hash))
-        .await?
-    {
-        return Err(Error::BadRequest("Current password is incorrect".into()));
-    }
-    if current == new {
-        return Err(Error::Validation(
-            "new password must differ from the current one".into(),
+    let mut errors = Vec::new();
+    if change.current.is_empty() {
+        errors.push(FieldError::new(
+            Field::CurrentPassword,
+            "enter your current password",
         ));
     }
-    let password = Password::parse(new, &user.email_key).map_err(Error::Validation)?;
-    let hash = app.hasher.hash(&password).await?;
+    let password = if !change.current.is_empty() && change.current == change.new {
+        errors.push(FieldError::new(
+            Field::NewPassword,
+            "new password must differ from the current one",
+        ));
+        None
+    } else {
+        field(
+            &mut errors,
+            Field::NewPassword,
+            Password::parse(change.new.clone(), &user.email_key),
+        )
+    };
+    check_confirmation(
+        &mut errors,
+        &change.new,
+        change.confirm.as_deref(),
+        "the new passwords do not match",
+    );
+    Error::check(errors)?;
+    let Some(password) = password else {
+        return Err(Error::internal("parsed password missing without an error"));
+    };
+
+    let verdict = login::check_password(
+        app,
+        &user.email_key,
+        &change.current,
+        Some(&user.password_hash),
+        client,
+    )
+    .await?;
+    if !verdict.matched() {
+        return Err(Error::IncorrectPassword);
+    }
+    let hash = app.hasher.hash(password.expose()).await?;
     let txn = app.db.begin().await?;
     store_password(app, &txn, user, hash, Some(session_id)).await?;
     txn.commit().await?;

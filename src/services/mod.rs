@@ -1,7 +1,15 @@
-//! All authentication logic. Routes of both faces call these and nothing else touches the
-//! database for auth.
+//! Every authentication decision: registration, log-in and its throttling, sessions, password
+//! changes and resets, rate limits. Both faces call these and nothing else touches the database
+//! for auth. No Rocket and no HTTP types in here: inputs are plain values, outputs are domain
+//! values or a typed [`crate::error::Error`].
 
 pub mod accounts;
+mod client;
+pub mod housekeeping;
+pub mod login;
 pub mod password_reset;
 pub mod rate_limit;
 pub mod sessions;
+pub mod throttle;
+
+pub use client::ClientInfo;

@@ -4,29 +4,32 @@
 
 use std::net::IpAddr;
 
-use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine};
-use rand::{rngs::OsRng, RngCore};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, EntityTrait, QueryFilter, Set, TransactionTrait,
 };
 
 use crate::{
-    auth::tokens::hash_token,
+    auth::keys::{hash_token, is_token_shaped, random_token},
     domain::{Email, Password},
     entities::{password_reset, user},
-    error::{Error, Result},
+    error::{Error, Field, Result},
     services::{accounts, rate_limit},
     state::AppState,
 };
 
 pub const INVALID_TOKEN: &str = "Invalid or expired reset token";
+/// The answer to every well-formed request for a link, whether or not the account exists.
+pub const FORGOT_PASSWORD_MSG: &str =
+    "If an account exists for that email, a reset link has been sent.";
 const HOUR: i64 = 3600;
 
 /// Validates the address, applies the rate limits (per address, known or not, and per client IP)
 /// and hands the rest to a background task.
 pub async fn request(app: &AppState, email: &str, client_ip: Option<IpAddr>) -> Result<()> {
-    let key = Email::parse(email).map_err(Error::Validation)?.key();
-    let ip = client_ip.map_or_else(|| "unknown".to_owned(), |ip| ip.to_string());
+    let key = Email::parse(email)
+        .map_err(|message| Error::invalid(Field::Email, message))?
+        .key();
+    let ip = rate_limit::ip_key(client_ip);
     rate_limit::hit(
         app,
         &[
@@ -61,9 +64,7 @@ async fn issue(app: &AppState, email_key: &str) -> Result<()> {
     else {
         return Ok(());
     };
-    let mut bytes = [0u8; 32];
-    OsRng.fill_bytes(&mut bytes);
-    let token = URL_SAFE_NO_PAD.encode(bytes);
+    let token = random_token();
     let now = app.clock.now();
 
     let txn = app.db.begin().await?;
@@ -100,7 +101,7 @@ async fn usable(
     token: &str,
     now: i64,
 ) -> Result<Option<(password_reset::Model, user::Model)>> {
-    if token.is_empty() {
+    if !is_token_shaped(token) {
         return Ok(None);
     }
     let found = password_reset::Entity::find()
@@ -123,13 +124,32 @@ pub async fn is_valid(app: &AppState, token: &str) -> Result<bool> {
 
 /// Sets a new password with a token from a reset mail. The token is checked first, then the
 /// password (a rejected password leaves the token usable), then both are committed together:
-/// the token consumed, every reset token and every session of the user gone.
-pub async fn reset(app: &AppState, token: &str, new_password: String) -> Result<()> {
+/// the token consumed, every reset token and every session of the user gone. `confirm` is the
+/// pages' second copy of the password.
+pub async fn reset(
+    app: &AppState,
+    token: &str,
+    new_password: String,
+    confirm: Option<&str>,
+) -> Result<()> {
     let now = app.clock.now();
-    let invalid = || Error::BadRequest(INVALID_TOKEN.into());
+    let invalid = || Error::BadRequest(INVALID_TOKEN);
     let (row, user) = usable(app, token, now).await?.ok_or_else(invalid)?;
-    let password = Password::parse(new_password, &user.email_key).map_err(Error::Validation)?;
-    let hash = app.hasher.hash(&password).await?;
+    let mut errors = Vec::new();
+    let password = Password::parse(new_password.clone(), &user.email_key)
+        .map_err(|message| errors.push(crate::error::FieldError::new(Field::NewPassword, message)))
+        .ok();
+    accounts::check_confirmation(
+        &mut errors,
+        &new_password,
+        confirm,
+        "the new passwords do not match",
+    );
+    Error::check(errors)?;
+    let Some(password) = password else {
+        return Err(Error::internal("parsed password missing without an error"));
+    };
+    let hash = app.hasher.hash(password.expose()).await?;
 
     let txn = app.db.begin().await?;
     // Consumed with a compare-and-swap: of two concurrent resets with one token, one wins.

@@ -1,12 +1,20 @@
 //! Sliding-window rate limits kept in the database, so that they hold across every instance
-//! sharing it. A bucket names what is limited (`forgot:email:<hash>`, `forgot:ip:<address>`).
+//! sharing it. A bucket names what is limited (`forgot:email:<hash>`, `register:ip:<address>`).
+//!
+//! Counting is atomic: each check runs in a transaction that first upserts the bucket's row in
+//! `rate_limit_buckets`. On PostgreSQL that row lock serialises every transaction on the same
+//! bucket until commit; on SQLite the upsert takes the database's write lock before anything is
+//! read. So N parallel requests against a limit of k let exactly k through.
+
+use std::net::IpAddr;
 
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set,
+    sea_query::OnConflict, ActiveModelTrait, ColumnTrait, DatabaseTransaction, EntityTrait,
+    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set, TransactionTrait,
 };
 
 use crate::{
-    entities::rate_limit_hit,
+    entities::{rate_limit_bucket, rate_limit_hit},
     error::{Error, Result},
     state::AppState,
 };
@@ -20,21 +28,52 @@ pub struct Limit {
     pub window_secs: i64,
 }
 
+/// The part of a client address that limits count: the address for IPv4, its /64 for IPv6 (one
+/// subscriber usually holds a whole /64, so counting single addresses would be no limit).
+pub fn ip_key(ip: Option<IpAddr>) -> String {
+    match ip {
+        Some(IpAddr::V4(v4)) => v4.to_string(),
+        Some(IpAddr::V6(v6)) => match v6.to_ipv4_mapped() {
+            Some(v4) => v4.to_string(),
+            None => {
+                let s = v6.segments();
+                format!("{:x}:{:x}:{:x}:{:x}::/64", s[0], s[1], s[2], s[3])
+            }
+        },
+        None => "unknown".to_owned(),
+    }
+}
+
+/// Takes the lock rows of `buckets` inside `txn`, in a fixed order so that two transactions
+/// never wait on each other crosswise.
+pub async fn lock_buckets(txn: &DatabaseTransaction, buckets: &[&str], now: i64) -> Result<()> {
+    let mut sorted: Vec<&str> = buckets.to_vec();
+    sorted.sort_unstable();
+    sorted.dedup();
+    for bucket in sorted {
+        rate_limit_bucket::Entity::insert(rate_limit_bucket::ActiveModel {
+            bucket: Set(bucket.to_owned()),
+            touched_at: Set(now),
+        })
+        .on_conflict(
+            OnConflict::column(rate_limit_bucket::Column::Bucket)
+                .update_column(rate_limit_bucket::Column::TouchedAt)
+                .to_owned(),
+        )
+        .exec_without_returning(txn)
+        .await?;
+    }
+    Ok(())
+}
+
 /// Counts one request against every limit, or none if any is exhausted (then 429 with the
 /// seconds until the oldest counted request leaves the window). Refused requests are not
 /// counted, so a client that waits as told gets through.
 pub async fn hit(app: &AppState, limits: &[Limit]) -> Result<()> {
     let now = app.clock.now();
-    // Hits older than any window count for nothing; dropping them here keeps the table as small
-    // as a day of traffic (one indexed range delete).
-    let retention = limits
-        .iter()
-        .map(|l| l.window_secs)
-        .fold(RETENTION_SECS, i64::max);
-    rate_limit_hit::Entity::delete_many()
-        .filter(rate_limit_hit::Column::CreatedAt.lte(now - retention))
-        .exec(&app.db)
-        .await?;
+    let txn = app.db.begin().await?;
+    let buckets: Vec<&str> = limits.iter().map(|l| l.bucket.as_str()).collect();
+    lock_buckets(&txn, &buckets, now).await?;
     let mut retry_after = None;
     for limit in limits {
         let since = now - limit.window_secs;
@@ -43,7 +82,7 @@ pub async fn hit(app: &AppState, limits: &[Limit]) -> Result<()> {
             .filter(rate_limit_hit::Column::CreatedAt.gt(since))
             .order_by_asc(rate_limit_hit::Column::CreatedAt)
             .limit(u64::from(limit.max))
-            .all(&app.db)
+            .all(&txn)
             .await?;
         if recent.len() >= limit.max as usize {
             let wait = recent.first().map_or(limit.window_secs, |oldest| {
@@ -53,6 +92,7 @@ pub async fn hit(app: &AppState, limits: &[Limit]) -> Result<()> {
         }
     }
     if let Some(retry_after_secs) = retry_after {
+        txn.commit().await?;
         return Err(Error::TooManyRequests { retry_after_secs });
     }
     for limit in limits {
@@ -61,8 +101,48 @@ pub async fn hit(app: &AppState, limits: &[Limit]) -> Result<()> {
             created_at: Set(now),
             ..Default::default()
         }
-        .insert(&app.db)
+        .insert(&txn)
         .await?;
     }
+    txn.commit().await?;
     Ok(())
+}
+
+/// How many requests `bucket` counted in its last `window_secs` (for tests and diagnostics).
+pub async fn count(app: &AppState, bucket: &str, window_secs: i64) -> Result<u64> {
+    Ok(rate_limit_hit::Entity::find()
+        .filter(rate_limit_hit::Column::Bucket.eq(bucket))
+        .filter(rate_limit_hit::Column::CreatedAt.gt(app.clock.now() - window_secs))
+        .count(&app.db)
+        .await?)
+}
+
+/// Drops hits older than any window, and lock rows nobody touched since. Safe to run from
+/// several instances at once (plain range deletes).
+pub async fn purge(app: &AppState) -> Result<()> {
+    let cutoff = app.clock.now() - RETENTION_SECS;
+    rate_limit_hit::Entity::delete_many()
+        .filter(rate_limit_hit::Column::CreatedAt.lte(cutoff))
+        .exec(&app.db)
+        .await?;
+    rate_limit_bucket::Entity::delete_many()
+        .filter(rate_limit_bucket::Column::TouchedAt.lte(cutoff))
+        .exec(&app.db)
+        .await?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::ip_key;
+
+    #[test]
+    fn ipv6_clients_count_per_64() {
+        let a = "2001:db8:1:2:aaaa::1".parse().ok();
+        let b = "2001:db8:1:2:bbbb::9".parse().ok();
+        assert_eq!(ip_key(a), ip_key(b));
+        assert_eq!(ip_key(a), "2001:db8:1:2::/64");
+        assert_eq!(ip_key("203.0.113.7".parse().ok()), "203.0.113.7");
+        assert_eq!(ip_key("::ffff:203.0.113.7".parse().ok()), "203.0.113.7");
+    }
 }

@@ -8,9 +8,9 @@ use sea_orm::{
 
 use crate::{
     auth::tokens::{hash_token, random_id, TokenError, TokenType},
-    domain::Email,
     entities::{session, user},
-    error::{Error, Result, INVALID_CREDENTIALS},
+    error::{Error, Result},
+    services::ClientInfo,
     state::AppState,
 };
 
@@ -23,6 +23,8 @@ pub struct IssuedTokens {
     pub expires_in: i64,
     /// Seconds until the refresh token expires (the cookie's Max-Age).
     pub refresh_expires_in: i64,
+    /// Whether a browser should keep the session across restarts.
+    pub persistent: bool,
 }
 
 /// The user behind a valid access token, and the session it belongs to.
@@ -32,33 +34,14 @@ pub struct Authenticated {
     pub session_id: String,
 }
 
-/// Checks credentials with the same work and the same answer whether the account is missing or
-/// the password is wrong. `identifier` is an email or a username.
-pub async fn login(app: &AppState, identifier: &str, password: &str) -> Result<IssuedTokens> {
-    let user = find_by_identifier(app, identifier).await?;
-    let verified = app
-        .hasher
-        .verify(password, user.as_ref().map(|u| u.password_hash.as_str()))
-        .await?;
-    match user {
-        Some(user) if verified => start(app, user.id).await,
-        _ => Err(Error::Unauthorized(INVALID_CREDENTIALS)),
-    }
-}
-
-pub async fn find_by_identifier(app: &AppState, identifier: &str) -> Result<Option<user::Model>> {
-    let identifier = identifier.trim();
-    let query = if identifier.contains('@') {
-        let key = Email::parse(identifier).map_or_else(|_| identifier.to_lowercase(), |e| e.key());
-        user::Entity::find().filter(user::Column::EmailKey.eq(key))
-    } else {
-        user::Entity::find().filter(user::Column::UsernameKey.eq(identifier.to_ascii_lowercase()))
-    };
-    Ok(query.one(&app.db).await?)
-}
-
-/// Starts a new session for a user whose credentials were just checked.
-pub async fn start(app: &AppState, user_id: i32) -> Result<IssuedTokens> {
+/// Starts a new session for a user whose credentials were just checked. `persistent`: whether
+/// a browser keeps it across restarts (the API's refresh cookie always has a lifetime).
+pub async fn start(
+    app: &AppState,
+    user_id: i32,
+    persistent: bool,
+    client: &ClientInfo,
+) -> Result<IssuedTokens> {
     let now = app.clock.now();
     let sid = random_id();
     let refresh_token = app.tokens.first_refresh(user_id, &sid, now)?;
@@ -71,6 +54,10 @@ pub async fn start(app: &AppState, user_id: i32) -> Result<IssuedTokens> {
         created_at: Set(now),
         expires_at: Set(now + app.tokens.refresh_ttl),
         revoked_at: Set(None),
+        persistent: Set(persistent),
+        last_used_at: Set(Some(now)),
+        device: Set(client.device()),
+        ip: Set(client.ip.map(|ip| ip.to_string())),
     }
     .insert(&app.db)
     .await?;
@@ -85,7 +72,13 @@ pub async fn start(app: &AppState, user_id: i32) -> Result<IssuedTokens> {
         refresh_token,
         expires_in: app.tokens.access_ttl,
         refresh_expires_in: app.tokens.refresh_ttl,
+        persistent,
     })
+}
+
+/// When a session ends whatever its activity: SESSION_MAX_DAYS after it started.
+fn hard_end(app: &AppState, session: &session::Model) -> i64 {
+    session.created_at + app.settings.session_max_secs
 }
 
 /// Rotates a refresh token. The compare-and-swap on the stored hash makes concurrent refreshes
@@ -109,6 +102,8 @@ pub async fn refresh(app: &AppState, token: &str) -> Result<IssuedTokens> {
         let session = live_session(app, &claims.sid, user_id, now)
             .await?
             .ok_or(Error::Unauthorized("Session has ended"))?;
+        // Idle sessions slide, but never past their absolute end.
+        let expires_at = (now + app.tokens.refresh_ttl).min(hard_end(app, &session));
 
         if session.token_hash == presented {
             let child = app
@@ -121,17 +116,15 @@ pub async fn refresh(app: &AppState, token: &str) -> Result<IssuedTokens> {
                     Expr::value(presented.clone()),
                 )
                 .col_expr(session::Column::RotatedAt, Expr::value(now))
-                .col_expr(
-                    session::Column::ExpiresAt,
-                    Expr::value(now + app.tokens.refresh_ttl),
-                )
+                .col_expr(session::Column::ExpiresAt, Expr::value(expires_at))
+                .col_expr(session::Column::LastUsedAt, Expr::value(now))
                 .filter(session::Column::Id.eq(session.id.as_str()))
                 .filter(session::Column::TokenHash.eq(presented.as_str()))
                 .filter(session::Column::RevokedAt.is_null())
                 .exec(&app.db)
                 .await?;
             if swapped.rows_affected == 1 {
-                return issued(app, user_id, &session.id, child, now, now);
+                return issued(app, &session, child, now, expires_at);
             }
             continue;
         }
@@ -145,7 +138,7 @@ pub async fn refresh(app: &AppState, token: &str) -> Result<IssuedTokens> {
                 .tokens
                 .child_refresh(user_id, &session.id, &presented, rotated_at)?;
             if hash_token(&child) == session.token_hash {
-                return issued(app, user_id, &session.id, child, now, rotated_at);
+                return issued(app, &session, child, now, session.expires_at);
             }
         }
         break;
@@ -161,17 +154,17 @@ pub async fn refresh(app: &AppState, token: &str) -> Result<IssuedTokens> {
 
 fn issued(
     app: &AppState,
-    user_id: i32,
-    sid: &str,
+    session: &session::Model,
     refresh_token: String,
     now: i64,
-    issued_at: i64,
+    expires_at: i64,
 ) -> Result<IssuedTokens> {
     Ok(IssuedTokens {
-        access_token: app.tokens.access(user_id, sid, now)?,
+        access_token: app.tokens.access(session.user_id, &session.id, now)?,
         refresh_token,
         expires_in: app.tokens.access_ttl,
-        refresh_expires_in: issued_at + app.tokens.refresh_ttl - now,
+        refresh_expires_in: expires_at - now,
+        persistent: session.persistent,
     })
 }
 
@@ -184,7 +177,11 @@ async fn live_session(
     Ok(session::Entity::find_by_id(sid.to_owned())
         .one(&app.db)
         .await?
-        .filter(|s| s.user_id == user_id && s.revoked_at.is_none() && s.expires_at > now))
+        .filter(|s| s.user_id == user_id && is_live(app, s, now)))
+}
+
+fn is_live(app: &AppState, session: &session::Model, now: i64) -> bool {
+    session.revoked_at.is_none() && session.expires_at > now && hard_end(app, session) > now
 }
 
 /// The user and session behind an access token. One indexed join per request, so logout and
@@ -204,11 +201,7 @@ pub async fn authenticate(app: &AppState, access_token: &str) -> Result<Authenti
         .await?
         .ok_or(Error::Unauthorized("Session has ended"))?;
     match user {
-        Some(user)
-            if Some(user.id) == claims.user_id()
-                && session.revoked_at.is_none()
-                && session.expires_at > now =>
-        {
+        Some(user) if Some(user.id) == claims.user_id() && is_live(app, &session, now) => {
             Ok(Authenticated {
                 user,
                 session_id: session.id,

@@ -1,7 +1,7 @@
 use rocket::http::{ContentType, Status};
 use serde_json::json;
 
-use crate::helpers::{spawn, PASSWORD};
+use crate::helpers::{spawn, spawn_with_settings, PASSWORD};
 
 #[tokio::test(flavor = "multi_thread")]
 async fn login_returns_tokens_and_a_strict_httponly_refresh_cookie() {
@@ -45,11 +45,7 @@ async fn login_returns_tokens_and_a_strict_httponly_refresh_cookie() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn cookie_secure_false_drops_the_secure_flag() {
-    let app = crate::helpers::spawn_with(crate::helpers::Options {
-        settings: vec![("gatehouse.cookie_secure", "false".into())],
-        ..Default::default()
-    })
-    .await;
+    let app = spawn_with_settings(&[("gatehouse.cookie_secure", "false")]).await;
     app.register("plain@example.com").await;
     let reply = app.login("plain@example.com", PASSWORD).await;
     let cookie = reply.cookie("refresh_token").expect("cookie");

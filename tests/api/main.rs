@@ -1,5 +1,27 @@
-//! HTTP-level tests of the JSON API. Run on SQLite by default and on PostgreSQL when
-//! `TEST_DATABASE_URL` is set (each test in its own schema).
+//! Gatehouse's HTTP-level tests, one binary. Each test starts its own app (see `helpers`) on a
+//! private database and drives it through Rocket's local client, unless noted otherwise.
+//!
+//! Modules:
+//! - `helpers`: the test app (`TestApp`), its requests, replies, pages and captured mail.
+//! - `register`: `POST /auth/register` — normalised emails, duplicates, validation, bodies.
+//! - `login`: `POST /auth/login` — tokens, the refresh cookie, identifiers, the OAuth2 form.
+//! - `sessions`: refresh-token rotation, reuse detection, the grace window, logout, cookies.
+//! - `tokens`: access-token claims; forged, confused, expired and orphaned tokens are 401.
+//! - `passwords`: the logged-in password change and its errors.
+//! - `reset`: password reset by email over real SMTP — flow, tokens, rate limits, delivery.
+//! - `service`: health, OpenAPI and the docs, JSON errors, security headers, CORS.
+//! - `config`: the configuration refuses unsafe release settings.
+//! - `process`: the real binary — start-up refusal and logs free of secrets.
+//! - `web`: the HTML pages as a browser without JavaScript — forms, cookies, CSRF.
+//! - `browser`: one account life in headless Chromium over WebDriver.
+//!
+//! Running:
+//! - SQLite (each test on its own temporary file): `cargo test`
+//! - PostgreSQL (each test in its own schema, dropped afterwards):
+//!   `TEST_DATABASE_URL=postgres://postgres@127.0.0.1:5432/test cargo test`
+//! - The browser walk needs `chromium` and `chromium-driver` (Debian packages). Without them it
+//!   skips itself with a message; `GATEHOUSE_BROWSER_TEST=required` makes it fail instead (as in
+//!   CI). Its screenshots go to `<target>/tmp/browser/<database>/`.
 
 mod helpers;
 

@@ -9,17 +9,13 @@ const NEW_PASSWORD: &str = "amber-lantern-204";
 async fn change_password_keeps_this_session_and_ends_the_others() {
     let app = spawn().await;
     let (access, refresh) = app.signed_in("chg@example.com").await;
-    let other = app.login("chg@example.com", PASSWORD).await;
-    let other_access = other.str("access_token");
+    let other_access = app
+        .login("chg@example.com", PASSWORD)
+        .await
+        .str("access_token");
     let before = app.user("chg@example.com").await.expect("user");
 
-    let reply = app
-        .post_json_auth(
-            "/auth/change-password",
-            &access,
-            json!({ "current_password": PASSWORD, "new_password": NEW_PASSWORD }),
-        )
-        .await;
+    let reply = app.change_password(&access, PASSWORD, NEW_PASSWORD).await;
     assert_eq!(reply.status, Status::Ok, "{}", reply.body);
     assert_eq!(
         reply.body,
@@ -28,14 +24,9 @@ async fn change_password_keeps_this_session_and_ends_the_others() {
 
     let after = app.user("chg@example.com").await.expect("user");
     assert_ne!(before.password_hash, after.password_hash);
-    assert_eq!(app.get_auth("/users/me", &access).await.status, Status::Ok);
-    assert_eq!(
-        app.get_auth("/users/me", &other_access).await.status,
-        Status::Unauthorized
-    );
-    let rotated = app
-        .post_json("/auth/refresh", json!({ "refresh_token": refresh }))
-        .await;
+    assert_eq!(app.me(&access).await.status, Status::Ok);
+    assert_eq!(app.me(&other_access).await.status, Status::Unauthorized);
+    let rotated = app.refresh(&refresh).await;
     assert_eq!(rotated.status, Status::Ok);
 
     assert_eq!(
@@ -59,22 +50,12 @@ async fn change_password_errors() {
         .password_hash;
 
     let wrong = app
-        .post_json_auth(
-            "/auth/change-password",
-            &access,
-            json!({ "current_password": "nope-nope-nope", "new_password": NEW_PASSWORD }),
-        )
+        .change_password(&access, "nope-nope-nope", NEW_PASSWORD)
         .await;
     assert_eq!(wrong.status, Status::BadRequest);
     assert_eq!(wrong.detail(), "Current password is incorrect");
 
-    let weak = app
-        .post_json_auth(
-            "/auth/change-password",
-            &access,
-            json!({ "current_password": PASSWORD, "new_password": "password" }),
-        )
-        .await;
+    let weak = app.change_password(&access, PASSWORD, "password").await;
     assert_eq!(weak.status, Status::UnprocessableEntity);
 
     let missing = app
@@ -95,12 +76,7 @@ async fn change_password_errors() {
     assert_eq!(anonymous.status, Status::Unauthorized);
     assert_eq!(anonymous.header("WWW-Authenticate"), Some("Bearer"));
 
-    let bad_reset = app
-        .post_json(
-            "/auth/change-password",
-            json!({ "token": "whatever", "new_password": NEW_PASSWORD }),
-        )
-        .await;
+    let bad_reset = app.reset_password("whatever", NEW_PASSWORD).await;
     assert_eq!(bad_reset.status, Status::BadRequest);
     assert_eq!(bad_reset.detail(), "Invalid or expired reset token");
 

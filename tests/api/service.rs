@@ -1,6 +1,6 @@
 use rocket::http::Status;
 
-use crate::helpers::spawn;
+use crate::helpers::{spawn, spawn_with_settings};
 
 #[tokio::test(flavor = "multi_thread")]
 async fn health_reports_the_database() {
@@ -12,7 +12,7 @@ async fn health_reports_the_database() {
     app.state().db.clone().close().await.expect("close pool");
     let down = app.get("/health").await;
     assert_eq!(down.status, Status::ServiceUnavailable);
-    assert_eq!(down.detail(), "Service unavailable");
+    assert_eq!(down.detail(), "Service temporarily unavailable");
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -84,11 +84,7 @@ async fn every_response_carries_the_security_headers() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn cors_is_granted_to_listed_origins_only() {
-    let app = crate::helpers::spawn_with(crate::helpers::Options {
-        settings: vec![("gatehouse.allowed_origins", "http://localhost:3000".into())],
-        ..Default::default()
-    })
-    .await;
+    let app = spawn_with_settings(&[("gatehouse.allowed_origins", "http://localhost:3000")]).await;
     let listed = app
         .client
         .get("/health")

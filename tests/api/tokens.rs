@@ -6,7 +6,7 @@ use rocket::http::Status;
 use sea_orm::EntityTrait;
 use serde_json::{json, Value};
 
-use crate::helpers::{spawn, SECRET};
+use crate::helpers::{spawn, spawn_with_settings, SECRET};
 
 fn claims_of(token: &str) -> Value {
     let payload = token.split('.').nth(1).expect("payload");
@@ -34,7 +34,7 @@ async fn access_token_has_the_documented_claims() {
         900
     );
     assert_ne!(a["jti"], r["jti"]);
-    let me = app.get_auth("/users/me", &access).await;
+    let me = app.me(&access).await;
     assert_eq!(me.status, Status::Ok);
     assert_eq!(me.body["email"], "claims@example.com");
     assert_eq!(me.body["id"], user.id);
@@ -49,7 +49,7 @@ async fn forged_confused_expired_and_orphaned_tokens_are_401() {
     let app = spawn().await;
     let (access, refresh) = app.signed_in("forge@example.com").await;
     let claims = claims_of(&access);
-    let key = gatehouse::config::derive_key(SECRET, "jwt");
+    let key = gatehouse::auth::keys::derive_key(SECRET, "jwt");
 
     let header_none = URL_SAFE_NO_PAD.encode(br#"{"alg":"none","typ":"JWT"}"#);
     let body = access.split('.').nth(1).expect("payload");
@@ -84,16 +84,14 @@ async fn forged_confused_expired_and_orphaned_tokens_are_401() {
         ("refresh as access", refresh.as_str()),
         ("garbage", "not-a-jwt"),
     ] {
-        let reply = app.get_auth("/users/me", token).await;
+        let reply = app.me(token).await;
         assert_eq!(reply.status, Status::Unauthorized, "{name}");
         assert_eq!(reply.header("WWW-Authenticate"), Some("Bearer"), "{name}");
         assert!(reply.body["detail"].is_string(), "{name}");
     }
 
     // Access token where a refresh token belongs.
-    let access_as_refresh = app
-        .post_json("/auth/refresh", json!({ "refresh_token": access }))
-        .await;
+    let access_as_refresh = app.refresh(&access).await;
     assert_eq!(access_as_refresh.status, Status::Unauthorized);
 
     let no_header = app.get("/users/me").await;
@@ -103,7 +101,7 @@ async fn forged_confused_expired_and_orphaned_tokens_are_401() {
 
     // Expiry follows the server clock.
     app.state().clock.advance(901);
-    let expired = app.get_auth("/users/me", &access).await;
+    let expired = app.me(&access).await;
     assert_eq!(expired.status, Status::Unauthorized);
     assert_eq!(expired.detail(), "Token expired");
 }
@@ -121,13 +119,8 @@ async fn a_deleted_users_tokens_are_refused() {
         app.sessions_of(user.id).await.is_empty(),
         "sessions cascade"
     );
-    assert_eq!(
-        app.get_auth("/users/me", &access).await.status,
-        Status::Unauthorized
-    );
-    let refreshed = app
-        .post_json("/auth/refresh", json!({ "refresh_token": refresh }))
-        .await;
+    assert_eq!(app.me(&access).await.status, Status::Unauthorized);
+    let refreshed = app.refresh(&refresh).await;
     assert_eq!(refreshed.status, Status::Unauthorized);
 }
 
@@ -135,16 +128,10 @@ async fn a_deleted_users_tokens_are_refused() {
 async fn another_deployments_tokens_are_refused() {
     let app = spawn().await;
     let (access, _) = app.signed_in("iso@example.com").await;
-    let other = crate::helpers::spawn_with(crate::helpers::Options {
-        settings: vec![(
-            "gatehouse.secret_key",
-            "another-secret-0123456789abcdef0123456789".into(),
-        )],
-        ..Default::default()
-    })
+    let other = spawn_with_settings(&[(
+        "gatehouse.secret_key",
+        "another-secret-0123456789abcdef0123456789",
+    )])
     .await;
-    assert_eq!(
-        other.get_auth("/users/me", &access).await.status,
-        Status::Unauthorized
-    );
+    assert_eq!(other.me(&access).await.status, Status::Unauthorized);
 }

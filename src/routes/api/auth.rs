@@ -9,16 +9,14 @@ use rocket::{
 };
 
 use crate::{
-    auth::{
-        cookies,
-        guards::{BearerToken, CurrentUser},
-    },
     error::{Error, Result},
-    http::{ClientIp, CrossSite, JsonBody},
+    http::{cookies, BearerToken, ClientIp, CrossSite, CurrentUser, JsonBody},
     services::{
-        accounts::{self, Registration},
-        password_reset,
+        accounts::{self, PasswordChange, Registration},
+        login::{self as logins, Credentials},
+        password_reset::{self, FORGOT_PASSWORD_MSG},
         sessions::{self, IssuedTokens},
+        ClientInfo,
     },
     state::AppState,
 };
@@ -44,18 +42,17 @@ use super::dto::{
 #[post("/register", data = "<body>")]
 pub async fn register(
     app: &State<AppState>,
+    client: ClientInfo,
     body: JsonBody<RegisterRequest>,
 ) -> Result<(Status, Json<MessageResponse>)> {
     let body = body.0;
-    accounts::register(
-        app,
-        Registration {
-            email: body.email,
-            password: body.password,
-            username: body.username,
-        },
-    )
-    .await?;
+    let registration = Registration {
+        email: body.email,
+        password: body.password,
+        username: body.username,
+        confirm_password: None,
+    };
+    accounts::register(app, registration, &client).await?;
     Ok((
         Status::Created,
         Json(MessageResponse {
@@ -85,32 +82,55 @@ pub async fn register(
 pub async fn login(
     app: &State<AppState>,
     jar: &CookieJar<'_>,
+    client: ClientInfo,
     body: JsonBody<LoginRequest>,
 ) -> Result<Json<TokenResponse>> {
     let body = body.0;
     let present = |field: Option<String>| field.filter(|id| !id.trim().is_empty());
     let identifier = present(body.email)
         .or(present(body.username))
-        .ok_or_else(|| Error::Validation("email or username is required".into()))?;
-    let issued = sessions::login(app, &identifier, &body.password).await?;
+        .unwrap_or_default();
+    let credentials = Credentials {
+        identifier: &identifier,
+        password: &body.password,
+        persistent: true,
+    };
+    let issued = logins::login(app, credentials, &client).await?;
     Ok(tokens_response(app, jar, issued))
 }
 
-/// The OAuth2 password flow: same as [`login`], form-encoded.
+/// The OAuth2 password flow: same as [`login`], form-encoded. A form body is what a cross-site
+/// HTML form can send, so such requests are refused (login CSRF).
 #[post("/login", format = "form", data = "<form>", rank = 1)]
 pub async fn login_form(
     app: &State<AppState>,
     jar: &CookieJar<'_>,
+    cross_site: CrossSite,
+    client: ClientInfo,
     form: std::result::Result<Form<LoginForm>, Errors<'_>>,
 ) -> Result<Json<TokenResponse>> {
+    cross_site.refuse()?;
     let form = form.map_err(|errors| {
         if errors.status() == Status::PayloadTooLarge {
             Error::PayloadTooLarge
         } else {
-            Error::Validation(form_errors(&errors))
+            Error::Malformed(form_errors(&errors))
         }
     })?;
-    let issued = sessions::login(app, &form.username, &form.password).await?;
+    if [&form.username, &form.password]
+        .iter()
+        .any(|v| v.contains('\0'))
+    {
+        return Err(Error::Malformed(
+            "Text fields may not contain NUL characters".into(),
+        ));
+    }
+    let credentials = Credentials {
+        identifier: &form.username,
+        password: &form.password,
+        persistent: true,
+    };
+    let issued = logins::login(app, credentials, &client).await?;
     Ok(tokens_response(app, jar, issued))
 }
 
@@ -146,23 +166,26 @@ pub async fn refresh(
     cross_site: CrossSite,
     body: JsonBody<Option<RefreshRequest>>,
 ) -> Result<Json<TokenResponse>> {
-    let token = match body
+    let from_body = body
         .0
         .and_then(|b| b.refresh_token)
-        .filter(|t| !t.is_empty())
-    {
+        .filter(|t| !t.is_empty());
+    let from_cookie = from_body.is_none();
+    let token = match from_body {
         Some(token) => token,
         None => {
             let token =
                 cookies::refresh_token(jar).ok_or(Error::Unauthorized("Refresh token missing"))?;
-            refuse_cross_site(cross_site)?;
+            cross_site.refuse()?;
             token
         }
     };
     match sessions::refresh(app, &token).await {
         Ok(issued) => Ok(tokens_response(app, jar, issued)),
         Err(err) => {
-            if matches!(err, Error::Unauthorized(_)) {
+            // Only the cookie's own failure clears it: a bad token in the body says nothing
+            // about the cookie's.
+            if from_cookie && matches!(err, Error::Unauthorized(_)) {
                 cookies::clear_refresh(jar, &app.settings);
             }
             Err(err)
@@ -196,16 +219,13 @@ pub async fn logout(
         .filter(|t| !t.is_empty());
     let from_cookie = cookies::refresh_token(jar);
     if from_body.is_none() && from_cookie.is_some() {
-        refuse_cross_site(cross_site)?;
+        cross_site.refuse()?;
     }
     let refresh = from_body.or(from_cookie);
     sessions::logout(app, refresh.as_deref(), bearer.0.as_deref()).await?;
     cookies::clear_refresh(jar, &app.settings);
     Ok(Json(MessageResponse { msg: "logged out" }))
 }
-
-pub const FORGOT_PASSWORD_MSG: &str =
-    "If an account exists for that email, a reset link has been sent.";
 
 /// Ask for a password-reset link by email.
 #[utoipa::path(
@@ -253,24 +273,26 @@ pub async fn forgot_password(
 pub async fn change_password(
     app: &State<AppState>,
     user: std::result::Result<CurrentUser, Error>,
+    client: ClientInfo,
     body: JsonBody<ChangePasswordRequest>,
 ) -> Result<Json<MessageResponse>> {
     let body = body.0;
     if let Some(token) = body.token.filter(|t| !t.is_empty()) {
-        password_reset::reset(app, &token, body.new_password).await?;
+        password_reset::reset(app, &token, body.new_password, None).await?;
     } else {
         let CurrentUser(auth) = user?;
         let current = body.current_password.ok_or_else(|| {
-            Error::Validation("current_password (or a reset token) is required".into())
+            Error::invalid(
+                crate::error::Field::CurrentPassword,
+                "current_password (or a reset token) is required",
+            )
         })?;
-        accounts::change_password(
-            app,
-            &auth.user,
-            &auth.session_id,
-            &current,
-            body.new_password,
-        )
-        .await?;
+        let change = PasswordChange {
+            current,
+            new: body.new_password,
+            confirm: None,
+        };
+        accounts::change_password(app, &auth.user, &auth.session_id, change, &client).await?;
     }
     Ok(Json(MessageResponse {
         msg: "Password changed successfully",
@@ -289,11 +311,4 @@ fn tokens_response(
         issued.refresh_expires_in,
     );
     Json(issued.into())
-}
-
-fn refuse_cross_site(cross_site: CrossSite) -> Result<()> {
-    if cross_site.0 {
-        return Err(Error::Forbidden("Cross-site request refused"));
-    }
-    Ok(())
 }

@@ -10,7 +10,7 @@ use crate::{entities::user, services::sessions::IssuedTokens};
 pub struct RegisterRequest {
     #[schema(example = "john@example.com")]
     pub email: String,
-    /// 8+ characters, at most 72 bytes, not a common password, not the email.
+    /// 8 to 256 characters (any script), not a common password, not the email.
     #[schema(example = "correct horse battery staple")]
     pub password: String,
     /// Optional: 3–32 characters from `[a-zA-Z0-9_.-]`.

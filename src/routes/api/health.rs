@@ -14,15 +14,15 @@ use super::dto::{ErrorResponse, HealthResponse};
 )]
 #[get("/health")]
 pub async fn health(app: &State<AppState>) -> Result<Json<HealthResponse>, Error> {
-    match tokio::time::timeout(std::time::Duration::from_secs(2), app.db.ping()).await {
+    match tokio::time::timeout(std::time::Duration::from_secs(1), app.db.ping()).await {
         Ok(Ok(())) => Ok(Json(HealthResponse { status: "ok" })),
         Ok(Err(err)) => {
             log::warn!("health check: database error: {err}");
-            Err(Error::Unavailable)
+            Err(Error::unavailable())
         }
         Err(_) => {
-            log::warn!("health check: database did not answer within 2 s");
-            Err(Error::Unavailable)
+            log::warn!("health check: database did not answer within 1 s");
+            Err(Error::unavailable())
         }
     }
 }

@@ -1,6 +1,6 @@
 use rocket::{get, serde::json::Json};
 
-use crate::auth::guards::CurrentUser;
+use crate::http::CurrentUser;
 
 use super::dto::{ErrorResponse, UserResponse};
 

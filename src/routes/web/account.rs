@@ -1,24 +1,22 @@
 //! The account page and the logged-in password change.
 
 use rocket::{
-    form::Form,
-    get,
-    http::Status,
-    post,
+    get, post,
     request::FlashMessage,
     response::{Flash, Redirect},
     FromForm, State,
 };
 
 use crate::{
-    auth::{csrf::CsrfToken, guards::PageUser},
-    domain::Password,
-    error::Error,
-    services::accounts,
+    http::{CsrfForm, CsrfToken, PageUser},
+    services::{
+        accounts::{self, PasswordChange},
+        ClientInfo,
+    },
     state::AppState,
 };
 
-use super::page::{FormState, Page, WebError};
+use super::page::{Page, WebError};
 
 #[get("/account")]
 pub fn account(user: PageUser, csrf: CsrfToken, flash: Option<FlashMessage<'_>>) -> Page {
@@ -30,8 +28,11 @@ pub fn account(user: PageUser, csrf: CsrfToken, flash: Option<FlashMessage<'_>>)
 
 /// No live session: to the login form, and back here afterwards.
 #[get("/account", rank = 2)]
-pub fn account_login() -> Redirect {
-    Redirect::to("/login?next=/account")
+pub fn account_login() -> Flash<Redirect> {
+    Flash::warning(
+        Redirect::to("/login?next=/account"),
+        "Please log in to continue.",
+    )
 }
 
 #[derive(FromForm)]
@@ -42,62 +43,31 @@ pub struct ChangePasswordForm {
     new_password: String,
     #[field(default = String::new())]
     confirm_password: String,
-    #[field(default = String::new())]
-    csrf_token: String,
 }
 
 #[post("/account/password", data = "<form>")]
 pub async fn change_password(
     app: &State<AppState>,
     user: PageUser,
-    csrf: CsrfToken,
-    form: Form<ChangePasswordForm>,
+    client: ClientInfo,
+    form: CsrfForm<ChangePasswordForm>,
 ) -> Result<Result<Flash<Redirect>, Page>, WebError> {
-    csrf.verify(&form.csrf_token)?;
     let auth = &user.0;
-    let mut state = FormState::default();
-    if form.current_password.is_empty() {
-        state.error("current_password", "enter your current password");
-    }
-    state.check(
-        "new_password",
-        Password::parse(form.new_password.clone(), &auth.user.email_key),
-    );
-    if form.new_password != form.confirm_password {
-        state.error("confirm_password", "the new passwords do not match");
-    }
-    let page = |state: &FormState, status| {
-        Page::new("account", "Your account")
-            .signed_in(auth)
-            .csrf(&csrf)
-            .form(state)
-            .status(status)
+    let change = PasswordChange {
+        current: form.current_password.clone(),
+        new: form.new_password.clone(),
+        confirm: Some(form.confirm_password.clone()),
     };
-    if state.has_errors() {
-        return Ok(Err(page(&state, Status::UnprocessableEntity)));
-    }
-    let changed = accounts::change_password(
-        app,
-        &auth.user,
-        &auth.session_id,
-        &form.current_password,
-        form.new_password.clone(),
-    )
-    .await;
-    match changed {
+    match accounts::change_password(app, &auth.user, &auth.session_id, change, &client).await {
         Ok(()) => Ok(Ok(Flash::success(
             Redirect::to("/account"),
             "Your password has been changed. Your other sessions were signed out.",
         ))),
-        Err(Error::BadRequest(message)) => {
-            state.error("current_password", message);
-            Ok(Err(page(&state, Status::BadRequest)))
-        }
-        Err(Error::Validation(message)) => {
-            state.error("new_password", message);
-            Ok(Err(page(&state, Status::UnprocessableEntity)))
-        }
-        Err(err) => Err(err.into()),
+        Err(err) => Page::new("account", "Your account")
+            .signed_in(auth)
+            .csrf(&form.csrf)
+            .rejected(err)
+            .map(Err),
     }
 }
 

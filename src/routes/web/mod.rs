@@ -8,7 +8,7 @@ mod session;
 
 use rocket::{get, request::FlashMessage, Route};
 
-use crate::auth::{csrf::CsrfToken, guards::PageUser};
+use crate::http::{CsrfToken, PageUser};
 
 pub use page::{Page, WebError};
 

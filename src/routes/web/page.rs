@@ -1,5 +1,5 @@
 use rocket::{
-    http::Status,
+    http::{Header, Status},
     request::FlashMessage,
     response::{self, Redirect, Responder},
     Request,
@@ -8,7 +8,14 @@ use rocket_dyn_templates::Template;
 use serde::Serialize;
 use serde_json::{json, Map, Value};
 
-use crate::{auth::csrf::CsrfToken, error::Error, services::sessions::Authenticated};
+use crate::{
+    error::{Error, FieldError},
+    http::{
+        error::{headers_of, log_cause, status_of},
+        CsrfToken, PageUser,
+    },
+    services::sessions::Authenticated,
+};
 
 /// A rendered page: a template, its status, and the context every page shares (the signed-in
 /// user, the CSRF token, a flash message, form values and errors).
@@ -16,6 +23,7 @@ pub struct Page {
     template: &'static str,
     status: Status,
     context: Map<String, Value>,
+    headers: Vec<Header<'static>>,
 }
 
 impl Page {
@@ -29,6 +37,7 @@ impl Page {
             template,
             status: Status::Ok,
             context,
+            headers: Vec::new(),
         }
     }
 
@@ -49,7 +58,7 @@ impl Page {
         self.with("csrf_token", token.as_str())
     }
 
-    pub fn user(self, user: Option<&crate::auth::guards::PageUser>) -> Self {
+    pub fn user(self, user: Option<&PageUser>) -> Self {
         match user {
             Some(user) => self.signed_in(&user.0),
             None => self,
@@ -78,30 +87,72 @@ impl Page {
         }
     }
 
-    pub fn form(self, form: &FormState) -> Self {
-        let errors: Map<String, Value> = form
-            .errors
-            .iter()
-            .map(|(field, message)| ((*field).to_owned(), json!(message)))
-            .collect();
-        let list: Vec<Value> = form
-            .errors
-            .iter()
-            .map(|(field, message)| json!({ "field": field, "message": message }))
-            .collect();
-        self.with("errors", errors)
-            .with("error_list", list)
-            .with("values", &form.values)
+    /// Puts a submitted value back into the re-rendered form (never a password).
+    pub fn keep(mut self, field: &str, value: &str) -> Self {
+        if let Some(Value::Object(values)) = self.context.get_mut("values") {
+            values.insert(field.to_owned(), json!(value.trim()));
+        }
+        self
+    }
+
+    /// Marks each field with its first error, and lists them all in the summary.
+    pub fn field_errors(self, errors: &[FieldError]) -> Self {
+        let mut by_field = Map::new();
+        let mut list = Vec::new();
+        for error in errors {
+            let name = error.field.name();
+            if by_field.contains_key(name) {
+                continue;
+            }
+            let message = sentence(&error.message);
+            by_field.insert(name.to_owned(), json!(message));
+            list.push(json!({ "field": name, "message": message }));
+        }
+        self.with("errors", by_field).with("error_list", list)
+    }
+
+    /// The one way a form page answers a service's refusal: field errors beside their fields
+    /// with the error's status, limits as a message on the form, anything else as an error page.
+    pub fn rejected(mut self, err: Error) -> Result<Page, WebError> {
+        let errors = err.field_errors();
+        if !errors.is_empty() {
+            return Ok(self.field_errors(&errors).status(status_of(&err)));
+        }
+        match err {
+            Error::TooManyRequests { .. } | Error::Throttled { .. } => {
+                self.headers = headers_of(&err);
+                let minutes = (err.retry_after().unwrap_or(60) + 59) / 60;
+                let wait = if minutes <= 1 {
+                    "a minute".to_owned()
+                } else {
+                    format!("{minutes} minutes")
+                };
+                Ok(self
+                    .with(
+                        "alert",
+                        format!(
+                            "Too many attempts from here for now. Please wait {wait} and try \
+                             again."
+                        ),
+                    )
+                    .status(Status::TooManyRequests))
+            }
+            other => Err(WebError(other)),
+        }
     }
 }
 
 impl<'r> Responder<'r, 'static> for Page {
     fn respond_to(self, req: &'r Request<'_>) -> response::Result<'static> {
-        (
+        let mut res = (
             self.status,
             Template::render(self.template, Value::Object(self.context)),
         )
-            .respond_to(req)
+            .respond_to(req)?;
+        for header in self.headers {
+            res.set_header(header);
+        }
+        Ok(res)
     }
 }
 
@@ -114,36 +165,8 @@ pub enum PageOrRedirect {
     Redirect(Redirect),
 }
 
-/// Field errors and the values to put back into a re-rendered form (never passwords).
-#[derive(Default)]
-pub struct FormState {
-    errors: Vec<(&'static str, String)>,
-    values: Map<String, Value>,
-}
-
-impl FormState {
-    pub fn keep(mut self, field: &str, value: &str) -> Self {
-        self.values.insert(field.to_owned(), json!(value.trim()));
-        self
-    }
-
-    /// Records the first error of a field, worded as a sentence.
-    pub fn error(&mut self, field: &'static str, message: impl AsRef<str>) {
-        if self.errors.iter().all(|(f, _)| *f != field) {
-            self.errors.push((field, sentence(message.as_ref())));
-        }
-    }
-
-    pub fn check<T>(&mut self, field: &'static str, parsed: Result<T, String>) -> Option<T> {
-        parsed.map_err(|message| self.error(field, message)).ok()
-    }
-
-    pub fn has_errors(&self) -> bool {
-        !self.errors.is_empty()
-    }
-}
-
-fn sentence(message: &str) -> String {
+/// "email is required" → "Email is required."
+pub fn sentence(message: &str) -> String {
     let mut chars = message.chars();
     let mut out: String = chars
         .next()
@@ -167,14 +190,14 @@ impl From<Error> for WebError {
 
 impl<'r> Responder<'r, 'static> for WebError {
     fn respond_to(self, req: &'r Request<'_>) -> response::Result<'static> {
-        let status = self.0.status();
-        if let Error::Internal(cause) = &self.0 {
-            log::error!("{} {}: {cause}", req.method(), req.uri().path());
-        }
+        let err = self.0;
+        log_cause(req, &err);
+        let status = status_of(&err);
         let title = status.reason().unwrap_or("Error");
-        Page::new("error", title)
+        let mut page = Page::new("error", title)
             .status(status)
-            .with("detail", sentence(&self.0.to_string()))
-            .respond_to(req)
+            .with("detail", sentence(&err.public_message()));
+        page.headers = headers_of(&err);
+        page.respond_to(req)
     }
 }

@@ -1,9 +1,8 @@
 //! Register, log in, log out.
 
 use rocket::{
-    form::Form,
     get,
-    http::{CookieJar, Status},
+    http::{uri::Origin, CookieJar, Status},
     post,
     request::FlashMessage,
     response::{Flash, Redirect},
@@ -11,17 +10,17 @@ use rocket::{
 };
 
 use crate::{
-    auth::{cookies, csrf::CsrfToken, guards::PageUser},
-    domain::{Email, Password, Username},
-    error::{Error, INVALID_CREDENTIALS},
+    error::{Error, Field, FieldError, INVALID_CREDENTIALS},
+    http::{cookies, ButtonForm, CsrfForm, CsrfToken, PageUser},
     services::{
         accounts::{self, Registration},
-        sessions,
+        login::{self as logins, Credentials},
+        sessions, ClientInfo,
     },
     state::AppState,
 };
 
-use super::page::{FormState, Page, PageOrRedirect, WebError};
+use super::page::{Page, PageOrRedirect, WebError};
 
 type PageResult<T> = Result<T, WebError>;
 
@@ -35,8 +34,6 @@ pub struct RegisterForm {
     password: String,
     #[field(default = String::new())]
     confirm_password: String,
-    #[field(default = String::new())]
-    csrf_token: String,
 }
 
 #[get("/register")]
@@ -51,58 +48,25 @@ pub fn register_form(user: Option<PageUser>, csrf: CsrfToken) -> PageOrRedirect 
 pub async fn register(
     app: &State<AppState>,
     jar: &CookieJar<'_>,
-    csrf: CsrfToken,
-    form: Form<RegisterForm>,
+    client: ClientInfo,
+    form: CsrfForm<RegisterForm>,
 ) -> PageResult<Result<Flash<Redirect>, Page>> {
-    csrf.verify(&form.csrf_token)?;
-    let mut state = FormState::default()
+    let page = Page::new("register", "Create account")
+        .csrf(&form.csrf)
         .keep("email", &form.email)
         .keep("username", &form.username);
-    let email = state.check("email", Email::parse(&form.email));
-    if !form.username.trim().is_empty() {
-        state.check("username", Username::parse(&form.username));
-    }
-    let key = email
-        .as_ref()
-        .map_or_else(|| form.email.trim().to_lowercase(), Email::key);
-    state.check("password", Password::parse(form.password.clone(), &key));
-    if form.password != form.confirm_password {
-        state.error("confirm_password", "the passwords do not match");
-    }
-    let page = |state: &FormState, status| {
-        Page::new("register", "Create account")
-            .csrf(&csrf)
-            .form(state)
-            .status(status)
-    };
-    if state.has_errors() {
-        return Ok(Err(page(&state, Status::UnprocessableEntity)));
-    }
-
     let registration = Registration {
         email: form.email.clone(),
         password: form.password.clone(),
         username: Some(form.username.clone()),
+        confirm_password: Some(form.confirm_password.clone()),
     };
-    let user = match accounts::register(app, registration).await {
+    let user = match accounts::register(app, registration, &client).await {
         Ok(user) => user,
-        Err(Error::Conflict(message)) => {
-            let field = if message.contains("Username") {
-                "username"
-            } else {
-                "email"
-            };
-            state.error(field, message);
-            return Ok(Err(page(&state, Status::Conflict)));
-        }
-        Err(Error::Validation(message)) => {
-            state.error("email", message);
-            return Ok(Err(page(&state, Status::UnprocessableEntity)));
-        }
-        Err(err) => return Err(err.into()),
+        Err(err) => return page.rejected(err).map(Err),
     };
-    let issued = sessions::start(app, user.id).await?;
-    cookies::set_page_session(jar, &app.settings, &issued);
+    let issued = sessions::start(app, user.id, true, &client).await?;
+    cookies::set_page_session(jar, &app.settings, &issued, issued.persistent);
     Ok(Ok(Flash::success(
         Redirect::to("/account"),
         "Welcome! Your account has been created.",
@@ -117,8 +81,8 @@ pub struct LoginForm {
     password: String,
     #[field(default = String::new())]
     next: String,
-    #[field(default = String::new())]
-    csrf_token: String,
+    #[field(default = false)]
+    remember: bool,
 }
 
 #[get("/login?<next>")]
@@ -134,12 +98,11 @@ pub fn login_form(
             next.unwrap_or_else(|| "/account".to_owned()),
         ));
     }
-    let state = FormState::default().keep("next", next.as_deref().unwrap_or(""));
     PageOrRedirect::Page(
         Page::new("login", "Log in")
             .csrf(&csrf)
             .flash(flash)
-            .form(&state),
+            .keep("next", next.as_deref().unwrap_or("")),
     )
 }
 
@@ -147,60 +110,64 @@ pub fn login_form(
 pub async fn login(
     app: &State<AppState>,
     jar: &CookieJar<'_>,
-    csrf: CsrfToken,
-    form: Form<LoginForm>,
+    client: ClientInfo,
+    form: CsrfForm<LoginForm>,
 ) -> PageResult<Result<Redirect, Page>> {
-    csrf.verify(&form.csrf_token)?;
-    let next = safe_next(&form.next).unwrap_or("/account").to_owned();
-    let mut state = FormState::default()
+    let next = safe_next(&form.next);
+    let page = Page::new("login", "Log in")
+        .csrf(&form.csrf)
         .keep("identifier", &form.identifier)
-        .keep("next", safe_next(&form.next).unwrap_or(""));
-    if form.identifier.trim().is_empty() {
-        state.error("identifier", "enter your email or username");
-    }
+        .keep("next", next.unwrap_or(""));
+    // The API accepts an empty password as simply wrong; a person gets told what is missing.
     if form.password.is_empty() {
-        state.error("password", "enter your password");
+        let mut errors = Vec::new();
+        if form.identifier.trim().is_empty() {
+            errors.push(FieldError::new(
+                Field::Identifier,
+                "enter your email or username",
+            ));
+        }
+        errors.push(FieldError::new(Field::Password, "enter your password"));
+        return Ok(Err(page
+            .field_errors(&errors)
+            .status(Status::UnprocessableEntity)));
     }
-    let page = |state: &FormState, status| {
-        Page::new("login", "Log in")
-            .csrf(&csrf)
-            .form(state)
-            .status(status)
+    let credentials = Credentials {
+        identifier: &form.identifier,
+        password: &form.password,
+        persistent: form.remember,
     };
-    if state.has_errors() {
-        return Ok(Err(page(&state, Status::UnprocessableEntity)));
-    }
-    match sessions::login(app, &form.identifier, &form.password).await {
+    match logins::login(app, credentials, &client).await {
         Ok(issued) => {
-            cookies::set_page_session(jar, &app.settings, &issued);
-            Ok(Ok(Redirect::to(next)))
+            cookies::set_page_session(jar, &app.settings, &issued, issued.persistent);
+            Ok(Ok(Redirect::to(next.unwrap_or("/account").to_owned())))
         }
         Err(Error::Unauthorized(_)) => {
-            state.error(
-                "password",
+            let error = FieldError::new(
+                Field::Password,
                 format!("{INVALID_CREDENTIALS}: check your email or username and password"),
             );
-            Ok(Err(page(&state, Status::Unauthorized)))
+            Ok(Err(page
+                .field_errors(&[error])
+                .status(Status::Unauthorized)))
         }
-        Err(err) => Err(err.into()),
+        Err(Error::Invalid(_)) => {
+            let error = FieldError::new(Field::Identifier, "enter your email or username");
+            let page = page.field_errors(&[error]);
+            Ok(Err(page.status(Status::UnprocessableEntity)))
+        }
+        Err(err) => page.rejected(err).map(Err),
     }
-}
-
-#[derive(FromForm)]
-pub struct CsrfForm {
-    #[field(default = String::new())]
-    csrf_token: String,
 }
 
 #[post("/logout", data = "<form>")]
 pub async fn logout(
     app: &State<AppState>,
     jar: &CookieJar<'_>,
-    csrf: CsrfToken,
-    form: Form<CsrfForm>,
+    form: CsrfForm<ButtonForm>,
 ) -> PageResult<Flash<Redirect>> {
-    csrf.verify(&form.csrf_token)?;
-    let (access, refresh) = cookies::page_tokens(jar);
+    let _checked = form;
+    let (access, refresh) = cookies::page_tokens(jar, &app.settings);
     sessions::logout(app, refresh.as_deref(), access.as_deref()).await?;
     cookies::clear_page_session(jar, &app.settings);
     Ok(Flash::success(
@@ -209,14 +176,15 @@ pub async fn logout(
     ))
 }
 
-/// A `next` target is followed only if it is a path on this site: `/account`, not
-/// `https://evil.example`, `//evil.example` or `/\evil.example`.
+/// A `next` target is followed only if it is a path on this site that is also a valid URI:
+/// `/account`, not `https://evil.example`, `//evil.example`, `/\evil.example` or `/a b`.
 pub fn safe_next(next: &str) -> Option<&str> {
     let ok = next.starts_with('/')
         && !next.starts_with("//")
         && !next.contains('\\')
         && !next.chars().any(char::is_control)
-        && next.len() <= 512;
+        && next.len() <= 512
+        && Origin::parse(next).is_ok();
     ok.then_some(next)
 }
 
@@ -235,6 +203,8 @@ mod tests {
             "evil",
             "",
             "/\nx",
+            "/a b",
+            "/ünïcode",
         ] {
             assert_eq!(safe_next(bad), None, "{bad:?}");
         }

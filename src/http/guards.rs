@@ -10,8 +10,8 @@ use rocket::{
 };
 
 use crate::{
-    auth::cookies,
-    error::{stash, Error},
+    error::Error,
+    http::{cookies, error::stash},
     services::sessions::{self, Authenticated},
     state::AppState,
 };
@@ -66,33 +66,42 @@ impl<'r> FromRequest<'r> for CurrentUser {
 /// The signed-in user of a page, from the session cookies. An expired access token is replaced
 /// transparently when the refresh token is valid — through the same rotation, reuse detection
 /// and race grace as `POST /auth/refresh`. Forwards (401) when there is no live session, so the
-/// page can redirect to the login form.
+/// page can redirect to the login form. Only a definitive answer about the tokens clears the
+/// cookies: when the database cannot be asked, the page fails with 503 and the session survives.
 #[derive(Debug, Clone)]
 pub struct PageUser(pub Authenticated);
 
+/// `Err(None)`: no live session. `Err(Some(_))`: it could not be checked.
+type Found = Result<Authenticated, Option<Error>>;
+
 #[rocket::async_trait]
 impl<'r> FromRequest<'r> for PageUser {
-    type Error = Infallible;
+    type Error = Error;
 
-    async fn from_request(req: &'r Request<'_>) -> request::Outcome<Self, Infallible> {
-        let found = req.local_cache_async(page_user(req)).await;
-        match found {
-            Some(auth) => Outcome::Success(Self(auth.clone())),
-            None => Outcome::Forward(rocket::http::Status::Unauthorized),
+    async fn from_request(req: &'r Request<'_>) -> request::Outcome<Self, Error> {
+        match req.local_cache_async(page_user(req)).await {
+            Ok(auth) => Outcome::Success(Self(auth.clone())),
+            Err(None) => Outcome::Forward(rocket::http::Status::Unauthorized),
+            Err(Some(err)) => Outcome::Error((stash(req, err.clone()), err.clone())),
         }
     }
 }
 
-async fn page_user(req: &Request<'_>) -> Option<Authenticated> {
-    let app = req.rocket().state::<AppState>()?;
+async fn page_user(req: &Request<'_>) -> Found {
+    let app = req
+        .rocket()
+        .state::<AppState>()
+        .ok_or_else(|| Some(Error::internal("application state missing")))?;
     let jar = req.cookies();
-    let (access, refresh) = cookies::page_tokens(jar);
+    let (access, refresh) = cookies::page_tokens(jar, &app.settings);
     if access.is_none() && refresh.is_none() {
-        return None;
+        return Err(None);
     }
     if let Some(access) = access {
-        if let Ok(auth) = sessions::authenticate(app, &access).await {
-            return Some(auth);
+        match sessions::authenticate(app, &access).await {
+            Ok(auth) => return Ok(auth),
+            Err(Error::Unauthorized(_)) => {}
+            Err(err) => return Err(Some(err)),
         }
     }
     let renewed = match refresh {
@@ -101,15 +110,15 @@ async fn page_user(req: &Request<'_>) -> Option<Authenticated> {
     };
     match renewed {
         Ok(issued) => {
-            cookies::set_page_session(jar, &app.settings, &issued);
-            sessions::authenticate(app, &issued.access_token).await.ok()
+            cookies::set_page_session(jar, &app.settings, &issued, issued.persistent);
+            sessions::authenticate(app, &issued.access_token)
+                .await
+                .map_err(Some)
         }
-        Err(err) => {
-            if !matches!(err, Error::Unauthorized(_)) {
-                log::warn!("page session refresh failed: {err}");
-            }
+        Err(Error::Unauthorized(_)) => {
             cookies::clear_page_session(jar, &app.settings);
-            None
+            Err(None)
         }
+        Err(err) => Err(Some(err)),
     }
 }

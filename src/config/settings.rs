@@ -1,0 +1,106 @@
+//! The validated settings the rest of the crate uses.
+
+use std::fmt;
+
+use jsonwebtoken::Algorithm;
+use lettre::message::Mailbox;
+use rocket::figment::Figment;
+
+use super::{build, ConfigError};
+
+/// A value that must never be printed.
+#[derive(Clone, Default)]
+pub struct Secret(String);
+
+impl Secret {
+    #[must_use]
+    pub fn new(value: impl Into<String>) -> Self {
+        Self(value.into())
+    }
+
+    #[must_use]
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("***")
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SmtpTls {
+    None,
+    StartTls,
+    Tls,
+}
+
+#[derive(Debug, Clone)]
+pub struct SmtpSettings {
+    pub host: String,
+    pub port: u16,
+    pub username: Option<String>,
+    pub password: Option<Secret>,
+    pub tls: SmtpTls,
+    pub from: Mailbox,
+}
+
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub secret_key: Secret,
+    pub algorithm: Algorithm,
+    pub access_token_ttl_secs: i64,
+    pub refresh_token_ttl_secs: i64,
+    /// How long after a rotation the parent refresh token is still answered (a client racing
+    /// itself) instead of being treated as reuse.
+    pub refresh_reuse_grace_secs: i64,
+    /// Absolute lifetime of a session: refreshing never extends it beyond this.
+    pub session_max_secs: i64,
+    pub database_url: Secret,
+    /// `PostgreSQL` only: the schema to use instead of `public` (tests isolate themselves this way).
+    pub database_schema: Option<String>,
+    /// How many days audit events are kept before they are deleted.
+    pub audit_retention_days: i64,
+    pub allowed_origins: Vec<String>,
+    pub bcrypt_cost: u32,
+    pub cookie_secure: bool,
+    /// Base of links in mails; never taken from a request's Host header.
+    pub public_url: String,
+    /// Header set by a trusted reverse proxy to the client's IP (e.g. `X-Real-IP`); `None` means
+    /// the TCP peer is the client, since without a proxy any client could pick its own address.
+    pub trusted_proxy_header: Option<String>,
+    /// Directory of the page and mail templates; `None` keeps the default.
+    pub template_dir: Option<String>,
+    /// Directory of static files (styles, scripts) served under `/static`; `None` keeps the default.
+    pub static_dir: Option<String>,
+    /// Whether new accounts must confirm their email address before they can log in.
+    pub require_email_verification: bool,
+    /// Failed logins for one account after which further attempts are refused for a while.
+    pub login_max_failures: u32,
+    /// Failed logins from one client IP, over all accounts, after which it is refused for a while.
+    pub login_max_failures_per_ip: u32,
+    /// Registrations allowed from one client IP per hour.
+    pub register_limit_per_ip: u32,
+    pub reset_token_ttl_secs: i64,
+    pub forgot_password_limit_per_email: u32,
+    pub forgot_password_limit_per_ip: u32,
+    pub smtp: SmtpSettings,
+    /// Whether release rules apply (strong secret, production bcrypt cost).
+    pub strict: bool,
+}
+
+impl Settings {
+    /// Reads and validates. Strict (release) rules apply in release builds and whenever the
+    /// `release` profile is selected.
+    ///
+    /// # Errors
+    ///
+    /// Every problem found, each naming its setting and how to fix it.
+    pub fn from_figment(figment: &Figment) -> Result<Self, ConfigError> {
+        let strict =
+            !cfg!(debug_assertions) || figment.profile() == rocket::Config::RELEASE_PROFILE;
+        build::build(figment, strict)
+    }
+}

@@ -1,0 +1,116 @@
+//! Logging in: throttled, uniform (the same work and the same answer for an unknown account and
+//! a wrong password), and the place where old password hashes are upgraded.
+
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
+
+use crate::{
+    auth::password::Verdict,
+    domain::Email,
+    entities::user,
+    error::{Error, Field, Result, INVALID_CREDENTIALS},
+    services::{
+        sessions::{self, IssuedTokens},
+        throttle, ClientInfo,
+    },
+    state::AppState,
+};
+
+/// What a log-in form or body carries. `identifier` is an email or a username.
+pub struct Credentials<'a> {
+    pub identifier: &'a str,
+    pub password: &'a str,
+    /// Browsers only: keep the session across browser restarts.
+    pub persistent: bool,
+}
+
+pub async fn login(
+    app: &AppState,
+    credentials: Credentials<'_>,
+    client: &ClientInfo,
+) -> Result<IssuedTokens> {
+    let identifier = credentials.identifier.trim();
+    if identifier.is_empty() {
+        return Err(Error::invalid(
+            Field::Identifier,
+            "email or username is required",
+        ));
+    }
+    let user = find_by_identifier(app, identifier).await?;
+    let hash = user.as_ref().map(|u| u.password_hash.as_str());
+    let verdict = check_password(app, identifier, credentials.password, hash, client).await?;
+    match user {
+        Some(user) if verdict.matched() => {
+            if verdict == Verdict::MatchNeedsRehash {
+                upgrade_hash(app, &user, credentials.password).await;
+            }
+            sessions::start(app, user.id, credentials.persistent, client).await
+        }
+        _ => Err(Error::Unauthorized(INVALID_CREDENTIALS)),
+    }
+}
+
+/// One throttled password check for the account `identifier` names: log-ins and the current
+/// password of a change both go through here. Refused with 429 while the account or the client
+/// has to wait; the owner is mailed once when their account starts being throttled.
+pub async fn check_password(
+    app: &AppState,
+    identifier: &str,
+    password: &str,
+    hash: Option<&str>,
+    client: &ClientInfo,
+) -> Result<Verdict> {
+    let reservation = throttle::reserve(app, identifier, client.ip).await?;
+    let verdict = match app.hasher.verify(password, hash).await {
+        Ok(verdict) => verdict,
+        Err(err) => {
+            throttle::abandoned(app, &reservation).await?;
+            return Err(err);
+        }
+    };
+    if verdict.matched() {
+        throttle::succeeded(app, &reservation).await?;
+    } else if reservation.starts_throttling {
+        if let Some(user) = find_by_identifier(app, identifier).await? {
+            log::warn!(
+                "log-in throttled for user {} after repeated failures",
+                user.id
+            );
+            app.mailer.login_throttled(&user.email);
+        }
+    }
+    Ok(verdict)
+}
+
+/// Stores the password again under the current scheme and cost. A failure only delays the
+/// upgrade to the next log-in, so it is logged rather than refused.
+async fn upgrade_hash(app: &AppState, user: &user::Model, password: &str) {
+    let hash = match app.hasher.hash(password).await {
+        Ok(hash) => hash,
+        Err(err) => {
+            log::warn!(
+                "password hash upgrade postponed for user {}: {err}",
+                user.id
+            );
+            return;
+        }
+    };
+    let mut active: user::ActiveModel = user.clone().into();
+    active.password_hash = Set(hash);
+    if let Err(err) = active.update(&app.db).await {
+        log::warn!(
+            "password hash upgrade not stored for user {}: {err}",
+            user.id
+        );
+    }
+}
+
+pub async fn find_by_identifier(app: &AppState, identifier: &str) -> Result<Option<user::Model>> {
+    let identifier = identifier.trim();
+    let query = if identifier.contains('@') {
+        let key = Email::parse(identifier).map_or_else(|_| identifier.to_lowercase(), |e| e.key());
+        user::Entity::find().filter(user::Column::EmailKey.eq(key))
+    } else {
+        user::Entity::find().filter(user::Column::UsernameKey.eq(identifier.to_ascii_lowercase()))
+    };
+    Ok(query.one(&app.db).await?)
+}

@@ -1,0 +1,173 @@
+//! A person in a real browser: headless Chromium driven over WebDriver (chromedriver) through a
+//! whole account life — register, account page, log out, log in, forgot password, the reset mail
+//! over real SMTP, the reset page, and the new password working where the old one fails.
+//! Screenshots of every step go to `<target>/tmp/browser/<database>/`.
+//!
+//! Needs Debian's `chromium` and `chromium-driver`. Without them the test is skipped with a
+//! message, unless `GATEHOUSE_BROWSER_TEST=required` (as in CI), which makes it fail instead.
+//!
+//! - `driver`: finding, starting and stopping Chromium and chromedriver.
+//! - `walk`: the person's actions (fill in by label, press, follow) and the screenshots.
+
+mod driver;
+mod walk;
+
+use std::{path::PathBuf, time::Duration};
+
+use crate::helpers::{
+    base_figment, drop_schema, free_port, receive_mail, start_mail_server, wait_for_port, PASSWORD,
+};
+use driver::{browser_available, start_chromium};
+use walk::Walk;
+
+const NEW_PASSWORD: &str = "lighthouse-keeper-77";
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_person_walks_through_the_whole_account_life_in_chromium() {
+    if !browser_available() {
+        return;
+    }
+    // The app on a real port, its mail going to an SMTP server inside this test.
+    let smtp_port = free_port();
+    let mut mail = start_mail_server(smtp_port).await;
+    let port = free_port();
+    let base = format!("http://localhost:{port}");
+    let (figment, _dir, pg) = base_figment().await;
+    let figment = figment
+        .merge(("port", port))
+        .merge(("address", "127.0.0.1"))
+        .merge(("gatehouse.public_url", base.clone()))
+        .merge(("gatehouse.smtp_host", "127.0.0.1"))
+        .merge(("gatehouse.smtp_port", smtp_port));
+    let rocket = gatehouse::build(figment)
+        .expect("config")
+        .ignite()
+        .await
+        .expect("ignite");
+    let shutdown = rocket.shutdown();
+    let server = tokio::spawn(rocket.launch());
+    wait_for_port(port).await;
+
+    let profile = tempfile::tempdir().expect("profile dir");
+    let (_driver, browser) = start_chromium(profile.path()).await;
+
+    let database = if pg.is_some() { "postgres" } else { "sqlite" };
+    let shots = PathBuf::from(env!("CARGO_TARGET_TMPDIR"))
+        .join("browser")
+        .join(database);
+    let _ = std::fs::remove_dir_all(&shots);
+    std::fs::create_dir_all(&shots).expect("screenshot dir");
+    let mut walk = Walk {
+        browser,
+        base,
+        shots,
+        step: 0,
+    };
+    let email = "walker@example.com";
+
+    // Register.
+    walk.open("/").await;
+    walk.shot("landing").await;
+    walk.follow("Create account").await;
+    walk.wait_for_path("/register").await;
+    walk.fill("Email", email).await;
+    walk.fill("Username (optional)", "walker").await;
+    walk.fill("Password", PASSWORD).await;
+    walk.fill("Confirm password", "not-the-same-1").await;
+    walk.press("Create account").await;
+    let text = walk.text().await;
+    assert!(text.contains("There is a problem") && text.contains("The passwords do not match."));
+    walk.shot("register-error").await;
+    walk.fill("Password", PASSWORD).await;
+    walk.fill("Confirm password", PASSWORD).await;
+    walk.shot("register").await;
+    walk.press("Create account").await;
+    walk.wait_for_path("/account").await;
+    let text = walk.text().await;
+    assert!(
+        text.contains(email),
+        "the account page shows the email: {text}"
+    );
+    assert!(text.contains("Member since"));
+    walk.shot("account").await;
+
+    // Log out, then log in.
+    walk.press("Log out").await;
+    walk.wait_for_path("/login").await;
+    assert!(walk.text().await.contains("You have been logged out."));
+    walk.shot("logged-out").await;
+    walk.open("/account").await;
+    walk.wait_for_path("/login").await;
+    walk.fill("Email or username", email).await;
+    walk.fill("Password", PASSWORD).await;
+    walk.press("Log in").await;
+    walk.wait_for_path("/account").await;
+    walk.shot("logged-in").await;
+    walk.press("Log out").await;
+    walk.wait_for_path("/login").await;
+
+    // Forgot password: the mail arrives over SMTP.
+    walk.follow("Forgot your password?").await;
+    walk.wait_for_path("/forgot-password").await;
+    walk.fill("Email", email).await;
+    walk.press("Send reset link").await;
+    walk.wait_for_path("/forgot-password").await;
+    assert!(walk
+        .text()
+        .await
+        .contains("If an account exists for that email, a reset link has been sent."));
+    walk.shot("forgot-sent").await;
+    let received = receive_mail(&mut mail, Duration::from_secs(15)).await;
+    assert!(received.to.contains(email));
+    let link = received.reset_link();
+    assert!(
+        link.starts_with(&format!("{}/reset-password?token=", walk.base)),
+        "{link}"
+    );
+
+    // The link opens the reset page; set a new password.
+    walk.browser.goto(&link).await.expect("open the link");
+    walk.wait_for_path("/reset-password").await;
+    walk.shot("reset-form").await;
+    walk.fill("New password", NEW_PASSWORD).await;
+    walk.fill("Confirm new password", NEW_PASSWORD).await;
+    walk.press("Set new password").await;
+    walk.wait_for_path("/login").await;
+    assert!(walk
+        .text()
+        .await
+        .contains("Your password has been changed."));
+    walk.shot("reset-done").await;
+
+    // The old password fails, the new one works.
+    walk.fill("Email or username", email).await;
+    walk.fill("Password", PASSWORD).await;
+    walk.press("Log in").await;
+    walk.wait_for_path("/login").await;
+    assert!(walk.text().await.contains("Invalid credentials"));
+    walk.shot("old-password-refused").await;
+    walk.fill("Password", NEW_PASSWORD).await;
+    walk.press("Log in").await;
+    walk.wait_for_path("/account").await;
+    assert!(walk.text().await.contains(email));
+    walk.shot("new-password-works").await;
+
+    // The used link is dead.
+    walk.browser.goto(&link).await.expect("reopen the link");
+    assert!(walk
+        .text()
+        .await
+        .contains("This link is invalid or has expired"));
+    walk.shot("link-used").await;
+
+    let shots = walk.shots.clone();
+    walk.browser.close().await.expect("close the browser");
+    shutdown.notify();
+    let _ = server.await;
+    mail.token.cancel();
+    if let Some((url, schema)) = pg {
+        drop_schema(url, schema);
+    }
+    let count = std::fs::read_dir(&shots).map(|d| d.count()).unwrap_or(0);
+    assert!(count >= 10, "screenshots saved in {}", shots.display());
+}

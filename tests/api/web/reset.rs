@@ -1,0 +1,92 @@
+//! Forgot password and the reset page, with the reset mail over SMTP.
+
+use rocket::http::Status;
+
+use super::{has_label, login, web_app};
+use crate::helpers::PASSWORD;
+
+#[tokio::test(flavor = "multi_thread")]
+async fn forgot_and_reset_in_the_browser() {
+    let mut app = web_app(true).await;
+    app.register("web-reset@example.com").await;
+
+    for email in ["web-reset@example.com", "nobody-here@example.com"] {
+        let reply = app
+            .submit_with_csrf("/forgot-password", "/forgot-password", &[("email", email)])
+            .await;
+        assert_eq!(reply.status, Status::SeeOther);
+        assert_eq!(reply.location.as_deref(), Some("/forgot-password"));
+        let page = app.page("/forgot-password").await;
+        assert!(page
+            .html
+            .contains("If an account exists for that email, a reset link has been sent."));
+    }
+    let link = app.next_mail().await.reset_link();
+    let path = link.trim_start_matches("http://localhost:8000");
+
+    let bad = app.page("/reset-password?token=not-a-token").await;
+    assert_eq!(bad.status, Status::BadRequest);
+    assert!(bad.html.contains("href=\"/forgot-password\""));
+
+    let form = app.page(path).await;
+    assert_eq!(form.status, Status::Ok);
+    assert!(has_label(&form.html, "new_password", "New password"));
+    assert!(has_label(
+        &form.html,
+        "confirm_password",
+        "Confirm new password"
+    ));
+    assert!(form.html.contains(">Set new password</button>"));
+    assert_eq!(form.header("Referrer-Policy"), Some("no-referrer"));
+    let token = path.split_once("token=").expect("token").1;
+    let new = "harbor-lights-9031";
+
+    // Both submissions carry the token of the one reset page loaded above.
+    let weak = app
+        .submit(
+            "/reset-password",
+            &[
+                ("token", token),
+                ("new_password", "short"),
+                ("confirm_password", "short"),
+                ("csrf_token", &form.csrf()),
+            ],
+        )
+        .await;
+    assert_eq!(weak.status, Status::UnprocessableEntity);
+
+    let done = app
+        .submit(
+            "/reset-password",
+            &[
+                ("token", token),
+                ("new_password", new),
+                ("confirm_password", new),
+                ("csrf_token", &form.csrf()),
+            ],
+        )
+        .await;
+    assert_eq!(done.status, Status::SeeOther);
+    assert_eq!(done.location.as_deref(), Some("/login"));
+    assert!(app
+        .page("/login")
+        .await
+        .html
+        .contains("Your password has been changed."));
+    assert_eq!(
+        app.page(path).await.status,
+        Status::BadRequest,
+        "single use"
+    );
+
+    assert_eq!(
+        login(&app, "web-reset@example.com", PASSWORD, "")
+            .await
+            .status,
+        Status::Unauthorized
+    );
+    assert_eq!(
+        login(&app, "web-reset@example.com", new, "").await.status,
+        Status::SeeOther
+    );
+}
