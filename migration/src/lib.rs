@@ -1,6 +1,10 @@
 //! Schema migrations for Gatehouse. Applied automatically at start-up and runnable by hand
 //! with `cargo run -p migration -- up`.
 
+// `MigrationTrait` is an async_trait whose methods take `&SchemaManager` with an elided
+// lifetime; spelling it out (`<'_>`) no longer matches the trait's signature.
+#![allow(elided_lifetimes_in_paths)]
+
 pub use sea_orm_migration::prelude::*;
 
 mod m20261124_000001_create_users;

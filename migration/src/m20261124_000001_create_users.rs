@@ -1,4 +1,4 @@
-use sea_orm_migration::{prelude::*, schema::*};
+use sea_orm_migration::{prelude::*, schema::{pk_auto, string_len, string_len_uniq, string_len_null, timestamp_with_time_zone}};
 
 #[derive(DeriveMigrationName)]
 pub struct Migration;

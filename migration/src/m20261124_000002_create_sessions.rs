@@ -1,4 +1,4 @@
-use sea_orm_migration::{prelude::*, schema::*};
+use sea_orm_migration::{prelude::*, schema::{string_len, integer, string_len_null, big_integer_null, big_integer}};
 
 use crate::m20261124_000001_create_users::Users;
 

@@ -1,4 +1,4 @@
-use sea_orm_migration::{prelude::*, schema::*};
+use sea_orm_migration::{prelude::*, schema::{pk_auto, integer, string_len_uniq, big_integer, big_integer_null, string_len}};
 
 use crate::m20261124_000001_create_users::Users;
 

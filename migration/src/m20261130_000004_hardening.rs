@@ -1,4 +1,4 @@
-use sea_orm_migration::{prelude::*, schema::*};
+use sea_orm_migration::{prelude::*, schema::{string_len, integer, big_integer, boolean, big_integer_null, string_len_null}};
 
 use crate::m20261124_000002_create_sessions::Sessions;
 

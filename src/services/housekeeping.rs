@@ -13,7 +13,7 @@ use crate::{
     state::AppState,
 };
 
-const EVERY: Duration = Duration::from_secs(10 * 60);
+const EVERY: Duration = Duration::from_mins(10);
 /// Ended sessions stay a while so that a replayed token of theirs is still recognised.
 const KEEP_ENDED_SESSIONS_SECS: i64 = 7 * 24 * 3600;
 

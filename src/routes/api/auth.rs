@@ -1,4 +1,4 @@
-//! `/auth/*`: registration, log-in, token rotation, log-out and password changes.
+//! `/auth/*`: registration, log-in, token rotation and log-out.
 
 use rocket::{
     form::{Errors, Form},
@@ -10,11 +10,10 @@ use rocket::{
 
 use crate::{
     error::{Error, Result},
-    http::{cookies, BearerToken, ClientIp, CrossSite, CurrentUser, JsonBody},
+    http::{cookies, BearerToken, CrossSite, JsonBody},
     services::{
-        accounts::{self, PasswordChange, Registration},
+        accounts::{self, Registration},
         login::{self as logins, Credentials},
-        password_reset::{self, FORGOT_PASSWORD_MSG},
         sessions::{self, IssuedTokens},
         ClientInfo,
     },
@@ -22,7 +21,7 @@ use crate::{
 };
 
 use super::dto::{
-    ChangePasswordRequest, ErrorResponse, ForgotPasswordRequest, LoginForm, LoginRequest,
+    ErrorResponse, LoginForm, LoginRequest,
     MessageResponse, RefreshRequest, RegisterRequest, TokenResponse,
 };
 
@@ -171,14 +170,11 @@ pub async fn refresh(
         .and_then(|b| b.refresh_token)
         .filter(|t| !t.is_empty());
     let from_cookie = from_body.is_none();
-    let token = match from_body {
-        Some(token) => token,
-        None => {
-            let token =
-                cookies::refresh_token(jar).ok_or(Error::Unauthorized("Refresh token missing"))?;
-            cross_site.refuse()?;
-            token
-        }
+    let token = if let Some(token) = from_body { token } else {
+        let token =
+            cookies::refresh_token(jar).ok_or(Error::Unauthorized("Refresh token missing"))?;
+        cross_site.refuse()?;
+        token
     };
     match sessions::refresh(app, &token).await {
         Ok(issued) => Ok(tokens_response(app, jar, issued)),
@@ -225,78 +221,6 @@ pub async fn logout(
     sessions::logout(app, refresh.as_deref(), bearer.0.as_deref()).await?;
     cookies::clear_refresh(jar, &app.settings);
     Ok(Json(MessageResponse { msg: "logged out" }))
-}
-
-/// Ask for a password-reset link by email.
-#[utoipa::path(
-    post, path = "/auth/forgot-password", tag = "auth",
-    request_body = ForgotPasswordRequest,
-    responses(
-        (status = 202, description = "Accepted; the same answer whether or not the account exists. \
-         A link to {PUBLIC_URL}/reset-password?token=... is mailed to existing accounts.", body = MessageResponse),
-        (status = 422, description = "Not an email address", body = ErrorResponse),
-        (status = 429, description = "Too many requests for this address or client; see Retry-After",
-         body = ErrorResponse, headers(("Retry-After" = String))),
-    )
-)]
-#[post("/forgot-password", data = "<body>")]
-pub async fn forgot_password(
-    app: &State<AppState>,
-    client_ip: ClientIp,
-    body: JsonBody<ForgotPasswordRequest>,
-) -> Result<(Status, Json<MessageResponse>)> {
-    password_reset::request(app, &body.0.email, client_ip.0).await?;
-    Ok((
-        Status::Accepted,
-        Json(MessageResponse {
-            msg: FORGOT_PASSWORD_MSG,
-        }),
-    ))
-}
-
-/// Change the password: logged in (bearer + `current_password`) or with a reset `token`.
-///
-/// A logged-in change keeps the current session and ends the others; a reset ends them all.
-#[utoipa::path(
-    post, path = "/auth/change-password", tag = "auth",
-    request_body = ChangePasswordRequest,
-    responses(
-        (status = 200, description = "Password changed; other sessions (or, for a reset, all sessions) revoked",
-         body = MessageResponse),
-        (status = 400, description = "Wrong current password, or an invalid or expired reset token", body = ErrorResponse),
-        (status = 401, description = "No valid bearer token (when no reset token is given)", body = ErrorResponse),
-        (status = 422, description = "New password does not meet the rules", body = ErrorResponse),
-    ),
-    security((), ("bearerAuth" = []), ("oauth2" = []))
-)]
-#[post("/change-password", data = "<body>")]
-pub async fn change_password(
-    app: &State<AppState>,
-    user: std::result::Result<CurrentUser, Error>,
-    client: ClientInfo,
-    body: JsonBody<ChangePasswordRequest>,
-) -> Result<Json<MessageResponse>> {
-    let body = body.0;
-    if let Some(token) = body.token.filter(|t| !t.is_empty()) {
-        password_reset::reset(app, &token, body.new_password, None).await?;
-    } else {
-        let CurrentUser(auth) = user?;
-        let current = body.current_password.ok_or_else(|| {
-            Error::invalid(
-                crate::error::Field::CurrentPassword,
-                "current_password (or a reset token) is required",
-            )
-        })?;
-        let change = PasswordChange {
-            current,
-            new: body.new_password,
-            confirm: None,
-        };
-        accounts::change_password(app, &auth.user, &auth.session_id, change, &client).await?;
-    }
-    Ok(Json(MessageResponse {
-        msg: "Password changed successfully",
-    }))
 }
 
 fn tokens_response(

@@ -9,7 +9,7 @@ use utoipa::{
     Modify, OpenApi,
 };
 
-use super::{auth, dto, health, users};
+use super::{auth, dto, health, passwords, users};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -23,8 +23,8 @@ use super::{auth, dto, health, users};
         auth::login,
         auth::refresh,
         auth::logout,
-        auth::forgot_password,
-        auth::change_password,
+        passwords::forgot_password,
+        passwords::change_password,
         users::me,
         health::health,
     ),

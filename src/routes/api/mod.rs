@@ -1,6 +1,7 @@
 //! The JSON API: `/auth/*`, `/users/me`, `/health`, and its OpenAPI document.
 
 pub mod auth;
+pub mod passwords;
 pub mod docs;
 pub mod dto;
 pub mod health;
@@ -15,8 +16,8 @@ pub fn auth_routes() -> Vec<Route> {
         auth::login,
         auth::refresh,
         auth::logout,
-        auth::forgot_password,
-        auth::change_password,
+        passwords::forgot_password,
+        passwords::change_password,
     ]
 }
 

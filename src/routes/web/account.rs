@@ -35,6 +35,8 @@ pub fn account_login() -> Flash<Redirect> {
     )
 }
 
+// The form's field names are the HTML contract (password managers read them).
+#[allow(clippy::struct_field_names)]
 #[derive(FromForm)]
 pub struct ChangePasswordForm {
     #[field(default = String::new())]

@@ -19,6 +19,7 @@ use crate::{
 
 /// A rendered page: a template, its status, and the context every page shares (the signed-in
 /// user, the CSRF token, a flash message, form values and errors).
+#[must_use]
 pub struct Page {
     template: &'static str,
     status: Status,

@@ -5,10 +5,11 @@ use rocket::http::{ContentType, Header, Status};
 use super::{has_label, web_app};
 use crate::helpers::PageReply;
 
+type Labels = &'static [(&'static str, &'static str)];
+
 #[tokio::test(flavor = "multi_thread")]
 async fn every_page_has_its_labels_buttons_and_one_h1() {
     let app = web_app(false).await;
-    type Labels = &'static [(&'static str, &'static str)];
     let pages: [(&str, Labels, &str); 4] = [
         (
             "/register",
