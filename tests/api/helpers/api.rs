@@ -1,7 +1,10 @@
 //! JSON requests to the API, and the account steps the feature tests keep taking.
 
+use std::sync::Arc;
+
 use rocket::http::{ContentType, Header, Status};
 use serde_json::{json, Value};
+use tokio::{sync::Barrier, task::JoinSet};
 
 use super::{Reply, TestApp, PASSWORD};
 
@@ -35,6 +38,27 @@ impl TestApp {
                 .await,
         )
         .await
+    }
+
+    /// One JSON POST per body, all in flight at once: each on its own task, built first and
+    /// released together by a barrier. The replies come back in the order of `bodies`.
+    pub async fn post_json_at_once(&self, path: &'static str, bodies: Vec<Value>) -> Vec<Reply> {
+        let barrier = Arc::new(Barrier::new(bodies.len()));
+        let mut tasks = JoinSet::new();
+        for (i, body) in bodies.into_iter().enumerate() {
+            let client = self.client.clone();
+            let barrier = barrier.clone();
+            tasks.spawn(async move {
+                let request = client.post(path).json(&body);
+                barrier.wait().await;
+                (i, Reply::from(request.dispatch().await).await)
+            });
+        }
+        let mut replies: Vec<(usize, Reply)> = tasks
+            .join_all()
+            .await;
+        replies.sort_by_key(|(i, _)| *i);
+        replies.into_iter().map(|(_, reply)| reply).collect()
     }
 
     /// A JSON POST with `Authorization: Bearer <token>`.

@@ -19,6 +19,7 @@ pub use app::{
     spawn_with_settings, wait_for_port, Options, TestApp,
 };
 pub use mail::{receive_mail, start_mail_server};
+pub use pages::form_encode;
 pub use reply::{PageReply, Reply};
 
 pub const PASSWORD: &str = "violet-harbor-71";
