@@ -53,11 +53,15 @@ pub fn build(figment: Figment) -> Result<Rocket<Build>, ConfigError> {
         ))
         .join(("ident", false));
 
-    let template_dir: std::path::PathBuf = figment
-        .extract_inner::<String>("template_dir")
-        .unwrap_or_else(|_| "templates".to_owned())
+    // TEMPLATE_DIR wins over Rocket's own `template_dir`; pages and mails share the folder.
+    let template_dir: std::path::PathBuf = settings
+        .template_dir
+        .clone()
+        .or_else(|| figment.extract_inner::<String>("template_dir").ok())
+        .unwrap_or_else(|| "templates".to_owned())
         .into();
-    let static_dir = Path::new("static");
+    let figment = figment.merge(("template_dir", template_dir.display().to_string()));
+    let static_dir = std::path::PathBuf::from(settings.static_dir.as_deref().unwrap_or("static"));
 
     let mut rocket = rocket::custom(figment)
         .attach(RequestLog)
@@ -76,6 +80,7 @@ pub fn build(figment: Figment) -> Result<Rocket<Build>, ConfigError> {
             Box::pin(async move {
                 if let Some(app) = rocket.state::<AppState>() {
                     housekeeping::spawn(app.clone());
+                    crate::mail::outbox::spawn(app.clone());
                 }
                 let config = rocket.config();
                 log::info!(
@@ -83,6 +88,13 @@ pub fn build(figment: Figment) -> Result<Rocket<Build>, ConfigError> {
                     config.address,
                     config.port
                 );
+            })
+        }))
+        .attach(AdHoc::on_shutdown("stop background work", |rocket| {
+            Box::pin(async move {
+                if let Some(app) = rocket.state::<AppState>() {
+                    app.stop_background();
+                }
             })
         }))
         .attach(Cors)
@@ -96,7 +108,7 @@ pub fn build(figment: Figment) -> Result<Rocket<Build>, ConfigError> {
             SwaggerUi::new("/docs/<_..>").url("/openapi.json", api::docs::ApiDoc::openapi()),
         );
     if static_dir.is_dir() {
-        rocket = rocket.mount("/static", FileServer::from(static_dir));
+        rocket = rocket.mount("/static", FileServer::from(&static_dir));
     } else {
         log::warn!("no static/ directory next to the working directory: styles will be missing");
     }
@@ -113,13 +125,14 @@ async fn init_state(settings: Settings, template_dir: &Path) -> Result<AppState,
     let hasher = PasswordHasher::new(settings.bcrypt_cost)
         .await
         .map_err(|e| format!("password hasher: {e}"))?;
-    let mailer = Mailer::start(&settings, template_dir)?;
+    let mailer = Mailer::new(&settings, template_dir)?;
     Ok(AppState::new(Shared {
         db,
         tokens: Tokens::new(&settings),
         hasher,
         clock: Clock::default(),
         mailer,
+        stop: tokio::sync::watch::channel(false).0,
         settings,
     }))
 }

@@ -20,11 +20,26 @@ pub struct Shared {
     pub hasher: PasswordHasher,
     pub clock: Clock,
     pub mailer: Mailer,
+    /// Set when the server shuts down: background work (the mail worker, housekeeping) stops
+    /// and leaves what it has not started to other instances.
+    pub stop: tokio::sync::watch::Sender<bool>,
 }
 
 impl AppState {
     pub fn new(shared: Shared) -> Self {
         Self(Arc::new(shared))
+    }
+
+    /// Asks background work to stop (on shutdown; tests use it to simulate a stopped process).
+    pub fn stop_background(&self) {
+        self.stop.send_replace(true);
+    }
+
+    /// Resolves once [`AppState::stop_background`] was called.
+    pub async fn stopped(&self) {
+        let mut stop = self.stop.subscribe();
+        // An error means the sender is gone, which only happens when the state is: stop too.
+        let _ = stop.wait_for(|stopped| *stopped).await;
     }
 }
 

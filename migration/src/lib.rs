@@ -11,6 +11,7 @@ mod m20261124_000001_create_users;
 mod m20261124_000002_create_sessions;
 mod m20261124_000003_create_password_resets;
 mod m20261130_000004_hardening;
+mod m20261130_000005_account_centre;
 
 pub struct Migrator;
 
@@ -22,6 +23,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261124_000002_create_sessions::Migration),
             Box::new(m20261124_000003_create_password_resets::Migration),
             Box::new(m20261130_000004_hardening::Migration),
+            Box::new(m20261130_000005_account_centre::Migration),
         ]
     }
 }

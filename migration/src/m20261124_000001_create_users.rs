@@ -1,4 +1,7 @@
-use sea_orm_migration::{prelude::*, schema::{pk_auto, string_len, string_len_uniq, string_len_null, timestamp_with_time_zone}};
+use sea_orm_migration::{
+    prelude::*,
+    schema::{pk_auto, string_len, string_len_null, string_len_uniq, timestamp_with_time_zone},
+};
 
 #[derive(DeriveMigrationName)]
 pub struct Migration;

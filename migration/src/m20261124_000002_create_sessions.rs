@@ -1,4 +1,7 @@
-use sea_orm_migration::{prelude::*, schema::{string_len, integer, string_len_null, big_integer_null, big_integer}};
+use sea_orm_migration::{
+    prelude::*,
+    schema::{big_integer, big_integer_null, integer, string_len, string_len_null},
+};
 
 use crate::m20261124_000001_create_users::Users;
 

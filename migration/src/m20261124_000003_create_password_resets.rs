@@ -1,4 +1,7 @@
-use sea_orm_migration::{prelude::*, schema::{pk_auto, integer, string_len_uniq, big_integer, big_integer_null, string_len}};
+use sea_orm_migration::{
+    prelude::*,
+    schema::{big_integer, big_integer_null, integer, pk_auto, string_len, string_len_uniq},
+};
 
 use crate::m20261124_000001_create_users::Users;
 

@@ -1,4 +1,7 @@
-use sea_orm_migration::{prelude::*, schema::{string_len, integer, big_integer, boolean, big_integer_null, string_len_null}};
+use sea_orm_migration::{
+    prelude::*,
+    schema::{big_integer, big_integer_null, boolean, integer, string_len, string_len_null},
+};
 
 use crate::m20261124_000002_create_sessions::Sessions;
 

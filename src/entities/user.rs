@@ -13,6 +13,8 @@ pub struct Model {
     pub username_key: Option<String>,
     pub password_hash: String,
     pub created_at: ChronoDateTimeUtc,
+    /// When the address was confirmed through a mailed link; `None` until then.
+    pub email_verified_at: Option<i64>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -105,7 +105,7 @@ async fn page_user(req: &Request<'_>) -> Found {
         }
     }
     let renewed = match refresh {
-        Some(refresh) => sessions::refresh(app, &refresh).await,
+        Some(refresh) => sessions::refresh(app, &refresh, &super::request::client_info(req)).await,
         None => Err(Error::Unauthorized("Session has ended")),
     };
     match renewed {

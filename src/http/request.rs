@@ -27,10 +27,14 @@ impl<'r> FromRequest<'r> for ClientInfo {
     type Error = Infallible;
 
     async fn from_request(req: &'r Request<'_>) -> request::Outcome<Self, Infallible> {
-        Outcome::Success(ClientInfo {
-            ip: req.client_ip(),
-            user_agent: req.headers().get_one("User-Agent").map(str::to_owned),
-        })
+        Outcome::Success(client_info(req))
+    }
+}
+
+pub fn client_info(req: &Request<'_>) -> ClientInfo {
+    ClientInfo {
+        ip: req.client_ip(),
+        user_agent: req.headers().get_one("User-Agent").map(str::to_owned),
     }
 }
 

@@ -1,46 +1,63 @@
 //! Outgoing mail: rendered from `templates/email/<name>/{text,html}.tera` as multipart text +
-//! HTML and delivered by a background task over SMTP (lettre). Callers only enqueue: a slow or
-//! dead SMTP server never delays or fails a request. Failures are logged (never with the message
-//! body, which may hold a reset link) and retried with exponential backoff.
+//! HTML and written to the outbox table in the caller's transaction, together with whatever it
+//! announces, so a mail is never lost and never sent for something that did not happen. The
+//! worker in [`outbox`] delivers it over SMTP (lettre) with retries; requests never wait for
+//! SMTP. Message bodies hold live links, so they are sealed at rest and never logged.
 
-use std::{path::Path, sync::Arc, time::Duration};
+pub mod outbox;
+mod transport;
+
+use std::{path::Path, sync::Arc};
 
 use lettre::{
     message::{Mailbox, MultiPart},
-    transport::smtp::authentication::Credentials,
-    AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor,
+    Message,
 };
+use sea_orm::ConnectionTrait;
 use tera::{Context, Tera};
-use tokio::sync::{mpsc, Semaphore};
+use tokio::sync::Notify;
 
-use crate::config::{Settings, SmtpTls};
+use crate::{auth::seal::Sealer, config::Settings, error::Result};
 
-const QUEUE: usize = 1024;
-const ATTEMPTS: u32 = 4;
-const FIRST_RETRY: Duration = Duration::from_secs(2);
-const SMTP_TIMEOUT: Duration = Duration::from_secs(10);
-const PARALLEL_DELIVERIES: usize = 4;
+/// Every mail Gatehouse sends, by template name.
+const KINDS: [&str; 8] = [
+    "reset_password",
+    "password_changed",
+    "login_throttled",
+    "verify_email",
+    "confirm_new_email",
+    "email_changed",
+    "address_in_use",
+    "goodbye",
+];
 
-struct Outgoing {
-    kind: &'static str,
-    message: Message,
+/// The recipient of a mail and the account it concerns (none for a mail to an address that no
+/// account owns, or to a deleted one).
+#[derive(Debug, Clone, Copy)]
+pub struct To<'a> {
+    pub address: &'a str,
+    pub user_id: Option<i32>,
 }
 
 pub struct Mailer {
-    queue: mpsc::Sender<Outgoing>,
     templates: Tera,
     from: Mailbox,
     public_url: String,
+    sealer: Sealer,
+    /// Wakes this instance's worker when a mail is queued (others find it by polling).
+    wake: Arc<Notify>,
+    transport: transport::Smtp,
 }
 
 impl Mailer {
-    /// Loads the templates and starts the delivery task (needs a Tokio runtime).
-    pub fn start(settings: &Settings, template_dir: &Path) -> Result<Self, String> {
+    /// Loads and checks the templates and prepares the SMTP transport (connections are opened on
+    /// first use).
+    pub fn new(settings: &Settings, template_dir: &Path) -> Result<Self, String> {
         let glob = template_dir.join("email/**/*.tera");
         let mut templates =
             Tera::new(&glob.to_string_lossy()).map_err(|e| format!("mail templates: {e}"))?;
         templates.autoescape_on(vec!["html.tera"]);
-        for name in ["reset_password", "password_changed", "login_throttled"] {
+        for name in KINDS {
             for part in ["text", "html"] {
                 let template = format!("{name}/{part}.tera");
                 if !templates.get_template_names().any(|n| n == template) {
@@ -51,76 +68,156 @@ impl Mailer {
                 }
             }
         }
-        let transport = transport(settings)?;
-        let (queue, receiver) = mpsc::channel(QUEUE);
-        tokio::spawn(deliver_all(transport, receiver));
         Ok(Self {
-            queue,
             templates,
             from: settings.smtp.from.clone(),
             public_url: settings.public_url.clone(),
+            sealer: Sealer::new(settings.secret_key.expose(), "outbox"),
+            wake: Arc::new(Notify::new()),
+            transport: transport::Smtp::new(settings)?,
         })
     }
 
-    /// The mail with a reset link. The token goes into the link only, never into a log line.
+    fn link(&self, path_and_query: &str) -> String {
+        format!("{}{path_and_query}", self.public_url)
+    }
+
     /// Links are inserted unescaped into the HTML part (`| safe`): they are built here from
-    /// PUBLIC_URL (validated) and a base64url token, so they hold no markup, and Tera's escaping
-    /// of `/` would otherwise garble them in mail viewers that show the source.
-    pub fn password_reset(&self, to: &str, token: &str, ttl_minutes: i64) {
+    /// PUBLIC_URL (validated) and base64url tokens, so they hold no markup.
+    pub async fn password_reset(
+        &self,
+        db: &impl ConnectionTrait,
+        now: i64,
+        to: To<'_>,
+        token: &str,
+        ttl_minutes: i64,
+    ) -> Result<()> {
         let mut context = Context::new();
         context.insert(
             "link",
-            &format!("{}/reset-password?token={token}", self.public_url),
+            &self.link(&format!("/reset-password?token={token}")),
         );
         context.insert("minutes", &ttl_minutes);
-        self.send(
-            "reset_password",
-            "Reset your Gatehouse password",
-            to,
-            &context,
-        );
+        let subject = "Reset your Gatehouse password";
+        self.queue(db, now, to, "reset_password", subject, &context)
+            .await
     }
 
-    pub fn password_changed(&self, to: &str) {
+    pub async fn verify_email(
+        &self,
+        db: &impl ConnectionTrait,
+        now: i64,
+        to: To<'_>,
+        token: &str,
+        hours: i64,
+    ) -> Result<()> {
         let mut context = Context::new();
-        context.insert(
-            "forgot_link",
-            &format!("{}/forgot-password", self.public_url),
-        );
-        self.send(
-            "password_changed",
-            "Your Gatehouse password was changed",
-            to,
-            &context,
-        );
+        context.insert("link", &self.link(&format!("/verify-email?token={token}")));
+        context.insert("hours", &hours);
+        let subject = "Confirm your email address for Gatehouse";
+        self.queue(db, now, to, "verify_email", subject, &context)
+            .await
+    }
+
+    /// To the new address of an email change: the link that makes the change.
+    pub async fn confirm_new_email(
+        &self,
+        db: &impl ConnectionTrait,
+        now: i64,
+        to: To<'_>,
+        token: &str,
+        hours: i64,
+    ) -> Result<()> {
+        let mut context = Context::new();
+        context.insert("link", &self.link(&format!("/verify-email?token={token}")));
+        context.insert("hours", &hours);
+        let subject = "Confirm your new email address for Gatehouse";
+        self.queue(db, now, to, "confirm_new_email", subject, &context)
+            .await
+    }
+
+    /// To the old address when a change to `new_email` was asked for.
+    pub async fn email_changed(
+        &self,
+        db: &impl ConnectionTrait,
+        now: i64,
+        to: To<'_>,
+        new_email: &str,
+    ) -> Result<()> {
+        let mut context = self.security_context();
+        context.insert("new_email", new_email);
+        let subject = "An email change was requested for your Gatehouse account";
+        self.queue(db, now, to, "email_changed", subject, &context)
+            .await
+    }
+
+    /// To an address someone tried to move their account to, when another account owns it.
+    pub async fn address_in_use(
+        &self,
+        db: &impl ConnectionTrait,
+        now: i64,
+        to: To<'_>,
+    ) -> Result<()> {
+        let context = self.security_context();
+        let subject = "Someone tried to use this address on Gatehouse";
+        self.queue(db, now, to, "address_in_use", subject, &context)
+            .await
+    }
+
+    pub async fn goodbye(&self, db: &impl ConnectionTrait, now: i64, to: To<'_>) -> Result<()> {
+        let context = Context::new();
+        let subject = "Your Gatehouse account was deleted";
+        self.queue(db, now, to, "goodbye", subject, &context).await
+    }
+
+    pub async fn password_changed(
+        &self,
+        db: &impl ConnectionTrait,
+        now: i64,
+        to: To<'_>,
+    ) -> Result<()> {
+        let context = self.security_context();
+        let subject = "Your Gatehouse password was changed";
+        self.queue(db, now, to, "password_changed", subject, &context)
+            .await
     }
 
     /// Sent once when an account starts being throttled after repeated failed log-ins.
-    pub fn login_throttled(&self, to: &str) {
-        let mut context = Context::new();
-        context.insert(
-            "forgot_link",
-            &format!("{}/forgot-password", self.public_url),
-        );
-        self.send(
-            "login_throttled",
-            "Someone tried to sign in to your Gatehouse account",
-            to,
-            &context,
-        );
+    pub async fn login_throttled(
+        &self,
+        db: &impl ConnectionTrait,
+        now: i64,
+        to: To<'_>,
+    ) -> Result<()> {
+        let context = self.security_context();
+        let subject = "Someone tried to sign in to your Gatehouse account";
+        self.queue(db, now, to, "login_throttled", subject, &context)
+            .await
     }
 
-    fn send(&self, kind: &'static str, subject: &str, to: &str, context: &Context) {
-        let message = match self.render(kind, subject, to, context) {
-            Ok(message) => message,
-            Err(err) => {
-                log::error!("mail {kind}: not sent: {err}");
-                return;
-            }
-        };
-        if self.queue.try_send(Outgoing { kind, message }).is_err() {
-            log::error!("mail {kind}: not sent: the outgoing queue is full or closed");
-        }
+    /// Notices about the account's security each offer the way to reset the password.
+    fn security_context(&self) -> Context {
+        let mut context = Context::new();
+        context.insert("forgot_link", &self.link("/forgot-password"));
+        context
+    }
+
+    async fn queue(
+        &self,
+        db: &impl ConnectionTrait,
+        now: i64,
+        to: To<'_>,
+        kind: &'static str,
+        subject: &str,
+        context: &Context,
+    ) -> Result<()> {
+        let message = self
+            .render(kind, subject, to.address, context)
+            .map_err(|e| crate::error::Error::internal(format!("mail {kind}: {e}")))?;
+        let payload = self.sealer.seal(&message.formatted())?;
+        outbox::insert(db, now, to, kind, payload).await?;
+        self.wake.notify_one();
+        Ok(())
     }
 
     fn render(
@@ -147,64 +244,5 @@ impl Mailer {
             .subject(subject)
             .multipart(MultiPart::alternative_plain_html(text, html))
             .map_err(|e| format!("building the message: {e}"))
-    }
-}
-
-fn transport(settings: &Settings) -> Result<AsyncSmtpTransport<Tokio1Executor>, String> {
-    let smtp = &settings.smtp;
-    let builder = match smtp.tls {
-        SmtpTls::None => AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(&smtp.host),
-        SmtpTls::StartTls => AsyncSmtpTransport::<Tokio1Executor>::starttls_relay(&smtp.host)
-            .map_err(|e| format!("SMTP_HOST: {e}"))?,
-        SmtpTls::Tls => AsyncSmtpTransport::<Tokio1Executor>::relay(&smtp.host)
-            .map_err(|e| format!("SMTP_HOST: {e}"))?,
-    };
-    let mut builder = builder.port(smtp.port).timeout(Some(SMTP_TIMEOUT));
-    if let (Some(user), Some(password)) = (&smtp.username, &smtp.password) {
-        builder = builder.credentials(Credentials::new(user.clone(), password.expose().to_owned()));
-    }
-    Ok(builder.build())
-}
-
-async fn deliver_all(
-    transport: AsyncSmtpTransport<Tokio1Executor>,
-    mut receiver: mpsc::Receiver<Outgoing>,
-) {
-    let transport = Arc::new(transport);
-    let slots = Arc::new(Semaphore::new(PARALLEL_DELIVERIES));
-    while let Some(outgoing) = receiver.recv().await {
-        let Ok(slot) = slots.clone().acquire_owned().await else {
-            return;
-        };
-        let transport = transport.clone();
-        tokio::spawn(async move {
-            deliver(&transport, outgoing).await;
-            drop(slot);
-        });
-    }
-}
-
-async fn deliver(transport: &AsyncSmtpTransport<Tokio1Executor>, outgoing: Outgoing) {
-    let mut delay = FIRST_RETRY;
-    for attempt in 1..=ATTEMPTS {
-        match transport.send(outgoing.message.clone()).await {
-            Ok(_) => {
-                log::info!("mail {}: delivered to the SMTP server", outgoing.kind);
-                return;
-            }
-            Err(err) if attempt < ATTEMPTS => {
-                log::warn!(
-                    "mail {}: attempt {attempt}/{ATTEMPTS} failed ({err}); retrying in {}s",
-                    outgoing.kind,
-                    delay.as_secs()
-                );
-                tokio::time::sleep(delay).await;
-                delay *= 2;
-            }
-            Err(err) => log::error!(
-                "mail {}: giving up after {ATTEMPTS} attempts: {err}",
-                outgoing.kind
-            ),
-        }
     }
 }

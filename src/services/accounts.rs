@@ -5,12 +5,17 @@ use sea_orm::{
     ActiveModelTrait, ColumnTrait, DatabaseTransaction, EntityTrait, PaginatorTrait, QueryFilter,
     Set, SqlErr, TransactionTrait,
 };
+use serde_json::json;
 
 use crate::{
     domain::{Email, Password, Username},
     entities::{password_reset, user},
     error::{Error, Field, FieldError, Result},
-    services::{login, rate_limit, sessions, ClientInfo},
+    mail::To,
+    services::{
+        audit::{self, Kind},
+        email, login, rate_limit, sessions, ClientInfo,
+    },
     state::AppState,
 };
 
@@ -101,6 +106,7 @@ pub async fn register(
     }
 
     let password_hash = app.hasher.hash(password.expose()).await?;
+    let txn = app.db.begin().await?;
     let inserted = user::ActiveModel {
         email: Set(email.as_str().to_owned()),
         email_key: Set(email.key()),
@@ -110,10 +116,14 @@ pub async fn register(
         created_at: Set(app.clock.now_utc()),
         ..Default::default()
     }
-    .insert(&app.db)
+    .insert(&txn)
     .await;
     match inserted {
-        Ok(user) => Ok(user),
+        Ok(user) => {
+            email::send_verification(app, &txn, &user, client).await?;
+            txn.commit().await?;
+            Ok(user)
+        }
         Err(err) if matches!(err.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) => {
             Err(Error::Conflict(FieldError::new(
                 Field::Email,
@@ -190,10 +200,24 @@ pub async fn change_password(
         return Err(Error::IncorrectPassword);
     }
     let hash = app.hasher.hash(password.expose()).await?;
+    let now = app.clock.now();
     let txn = app.db.begin().await?;
     store_password(app, &txn, user, hash, Some(session_id)).await?;
+    let to = To {
+        address: &user.email,
+        user_id: Some(user.id),
+    };
+    app.mailer.password_changed(&txn, now, to).await?;
+    audit::record(
+        &txn,
+        now,
+        Some(user.id),
+        Kind::PasswordChanged,
+        client,
+        json!({}),
+    )
+    .await?;
     txn.commit().await?;
-    app.mailer.password_changed(&user.email);
     Ok(())
 }
 

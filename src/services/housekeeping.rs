@@ -9,7 +9,7 @@ use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use crate::{
     entities::{password_reset, session},
     error::Result,
-    services::{rate_limit, throttle},
+    services::{audit, rate_limit, throttle},
     state::AppState,
 };
 
@@ -21,6 +21,8 @@ pub async fn run_once(app: &AppState) -> Result<()> {
     let now = app.clock.now();
     rate_limit::purge(app).await?;
     throttle::purge(app).await?;
+    audit::purge(app).await?;
+    crate::mail::outbox::purge(app).await?;
     session::Entity::delete_many()
         .filter(session::Column::ExpiresAt.lte(now - KEEP_ENDED_SESSIONS_SECS))
         .exec(&app.db)
@@ -39,7 +41,10 @@ pub fn spawn(app: AppState) {
             if let Err(err) = run_once(&app).await {
                 log::warn!("housekeeping: {err}");
             }
-            tokio::time::sleep(EVERY).await;
+            tokio::select! {
+                () = tokio::time::sleep(EVERY) => {}
+                () = app.stopped() => return,
+            }
         }
     });
 }

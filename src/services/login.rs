@@ -8,12 +8,16 @@ use crate::{
     domain::Email,
     entities::user,
     error::{Error, Field, Result, INVALID_CREDENTIALS},
+    mail::To,
     services::{
+        audit::{self, Kind},
         sessions::{self, IssuedTokens},
         throttle, ClientInfo,
     },
     state::AppState,
 };
+
+pub const EMAIL_NOT_VERIFIED: &str = "Email not verified";
 
 /// What a log-in form or body carries. `identifier` is an email or a username.
 pub struct Credentials<'a> {
@@ -43,9 +47,18 @@ pub async fn login(
             if verdict == Verdict::MatchNeedsRehash {
                 upgrade_hash(app, &user, credentials.password).await;
             }
-            sessions::start(app, user.id, credentials.persistent, client).await
+            if app.settings.require_email_verification && user.email_verified_at.is_none() {
+                // Only after a correct password, so it tells a guesser nothing.
+                return Err(Error::Forbidden(EMAIL_NOT_VERIFIED));
+            }
+            let issued = sessions::start(app, user.id, credentials.persistent, client).await?;
+            audit::note(app, Some(user.id), Kind::LoginSucceeded, client).await;
+            Ok(issued)
         }
-        _ => Err(Error::Unauthorized(INVALID_CREDENTIALS)),
+        _ => {
+            audit::note(app, user.map(|u| u.id), Kind::LoginFailed, client).await;
+            Err(Error::Unauthorized(INVALID_CREDENTIALS))
+        }
     }
 }
 
@@ -75,7 +88,14 @@ pub async fn check_password(
                 "log-in throttled for user {} after repeated failures",
                 user.id
             );
-            app.mailer.login_throttled(&user.email);
+            let to = To {
+                address: &user.email,
+                user_id: Some(user.id),
+            };
+            app.mailer
+                .login_throttled(&app.db, app.clock.now(), to)
+                .await?;
+            audit::note(app, Some(user.id), Kind::LoginThrottled, client).await;
         }
     }
     Ok(verdict)

@@ -4,11 +4,15 @@
 //! values or a typed [`crate::error::Error`].
 
 pub mod accounts;
+pub mod audit;
 mod client;
+pub mod deletion;
+pub mod email;
 pub mod housekeeping;
 pub mod login;
 pub mod password_reset;
 pub mod rate_limit;
+pub mod session_list;
 pub mod sessions;
 pub mod throttle;
 

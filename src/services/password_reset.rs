@@ -7,13 +7,19 @@ use std::net::IpAddr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, EntityTrait, QueryFilter, Set, TransactionTrait,
 };
+use serde_json::json;
 
 use crate::{
     auth::keys::{hash_token, is_token_shaped, random_token},
     domain::{Email, Password},
     entities::{password_reset, user},
     error::{Error, Field, Result},
-    services::{accounts, rate_limit},
+    mail::To,
+    services::{
+        accounts,
+        audit::{self, Kind},
+        rate_limit, ClientInfo,
+    },
     state::AppState,
 };
 
@@ -87,10 +93,25 @@ async fn issue(app: &AppState, email_key: &str) -> Result<()> {
     }
     .insert(&txn)
     .await?;
-    txn.commit().await?;
-
+    let to = To {
+        address: &user.email,
+        user_id: Some(user.id),
+    };
+    let minutes = app.settings.reset_token_ttl_secs / 60;
     app.mailer
-        .password_reset(&user.email, &token, app.settings.reset_token_ttl_secs / 60);
+        .password_reset(&txn, now, to, &token, minutes)
+        .await?;
+    let nobody = ClientInfo::default();
+    audit::record(
+        &txn,
+        now,
+        Some(user.id),
+        Kind::ResetRequested,
+        &nobody,
+        json!({}),
+    )
+    .await?;
+    txn.commit().await?;
     Ok(())
 }
 
@@ -131,6 +152,7 @@ pub async fn reset(
     token: &str,
     new_password: String,
     confirm: Option<&str>,
+    client: &ClientInfo,
 ) -> Result<()> {
     let now = app.clock.now();
     let invalid = || Error::BadRequest(INVALID_TOKEN);
@@ -166,7 +188,20 @@ pub async fn reset(
         return Err(invalid());
     }
     accounts::store_password(app, &txn, &user, hash, None).await?;
+    let to = To {
+        address: &user.email,
+        user_id: Some(user.id),
+    };
+    app.mailer.password_changed(&txn, now, to).await?;
+    audit::record(
+        &txn,
+        now,
+        Some(user.id),
+        Kind::ResetCompleted,
+        client,
+        json!({}),
+    )
+    .await?;
     txn.commit().await?;
-    app.mailer.password_changed(&user.email);
     Ok(())
 }

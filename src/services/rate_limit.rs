@@ -33,10 +33,14 @@ pub struct Limit {
 pub fn ip_key(ip: Option<IpAddr>) -> String {
     match ip {
         Some(IpAddr::V4(v4)) => v4.to_string(),
-        Some(IpAddr::V6(v6)) => if let Some(v4) = v6.to_ipv4_mapped() { v4.to_string() } else {
-            let s = v6.segments();
-            format!("{:x}:{:x}:{:x}:{:x}::/64", s[0], s[1], s[2], s[3])
-        },
+        Some(IpAddr::V6(v6)) => {
+            if let Some(v4) = v6.to_ipv4_mapped() {
+                v4.to_string()
+            } else {
+                let s = v6.segments();
+                format!("{:x}:{:x}:{:x}:{:x}::/64", s[0], s[1], s[2], s[3])
+            }
+        }
         None => "unknown".to_owned(),
     }
 }

@@ -10,7 +10,10 @@ use crate::{
     auth::tokens::{hash_token, random_id, TokenError, TokenType},
     entities::{session, user},
     error::{Error, Result},
-    services::ClientInfo,
+    services::{
+        audit::{self, Kind},
+        ClientInfo,
+    },
     state::AppState,
 };
 
@@ -83,7 +86,7 @@ fn hard_end(app: &AppState, session: &session::Model) -> i64 {
 
 /// Rotates a refresh token. The compare-and-swap on the stored hash makes concurrent refreshes
 /// safe on both databases: exactly one request rotates, the others see the new state.
-pub async fn refresh(app: &AppState, token: &str) -> Result<IssuedTokens> {
+pub async fn refresh(app: &AppState, token: &str, client: &ClientInfo) -> Result<IssuedTokens> {
     let now = app.clock.now();
     let claims = app
         .tokens
@@ -147,6 +150,7 @@ pub async fn refresh(app: &AppState, token: &str) -> Result<IssuedTokens> {
     // A token of this family that is neither current nor a fresh parent was stolen or replayed.
     revoke_session(app, &claims.sid).await?;
     log::warn!("refresh token reuse detected: revoked a session of user {user_id}");
+    audit::note(app, Some(user_id), Kind::RefreshReuseDetected, client).await;
     Err(Error::Unauthorized(
         "Refresh token reuse detected; session revoked",
     ))
@@ -217,6 +221,7 @@ pub async fn logout(
     app: &AppState,
     refresh_token: Option<&str>,
     access_token: Option<&str>,
+    client: &ClientInfo,
 ) -> Result<()> {
     let now = app.clock.now();
     let sids = [
@@ -224,19 +229,22 @@ pub async fn logout(
         access_token.and_then(|t| app.tokens.verify(t, TokenType::Access, now).ok()),
     ];
     for claims in sids.into_iter().flatten() {
-        revoke_session(app, &claims.sid).await?;
+        if revoke_session(app, &claims.sid).await? {
+            audit::note(app, claims.user_id(), Kind::Logout, client).await;
+        }
     }
     Ok(())
 }
 
-pub async fn revoke_session(app: &AppState, sid: &str) -> Result<()> {
-    session::Entity::update_many()
+/// Ends one session; `true` if it was live until now.
+pub async fn revoke_session(app: &AppState, sid: &str) -> Result<bool> {
+    let ended = session::Entity::update_many()
         .col_expr(session::Column::RevokedAt, Expr::value(app.clock.now()))
         .filter(session::Column::Id.eq(sid))
         .filter(session::Column::RevokedAt.is_null())
         .exec(&app.db)
         .await?;
-    Ok(())
+    Ok(ended.rows_affected > 0)
 }
 
 /// Revokes every live session of a user, except `keep` (the one that made the change).

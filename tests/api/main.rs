@@ -14,6 +14,11 @@
 //! - `process`: the real binary — start-up refusal and logs free of secrets.
 //! - `web`: the HTML pages as a browser without JavaScript — forms, cookies, CSRF.
 //! - `browser`: one account life in headless Chromium over WebDriver.
+//! - `centre`: the account centre's API — live sessions, ending them, security activity.
+//! - `account`: the address and the account's end over real SMTP — verification, requiring it,
+//!   email change, deletion, the account page's security section, the durable mail outbox.
+//! - `hardening`: CORS and content types, unstorable text, atomic limits, client IPs, log-in
+//!   throttling, the hashing queue, session lifetimes, database outages, cookie names.
 //!
 //! Running:
 //! - SQLite (each test on its own temporary file): `cargo test`
@@ -25,8 +30,11 @@
 
 mod helpers;
 
+mod account;
 mod browser;
+mod centre;
 mod config;
+mod hardening;
 mod login;
 mod passwords;
 mod process;

@@ -21,8 +21,8 @@ use crate::{
 };
 
 use super::dto::{
-    ErrorResponse, LoginForm, LoginRequest,
-    MessageResponse, RefreshRequest, RegisterRequest, TokenResponse,
+    ErrorResponse, LoginForm, LoginRequest, MessageResponse, RefreshRequest, RegisterRequest,
+    TokenResponse,
 };
 
 /// Create an account.
@@ -163,6 +163,7 @@ pub async fn refresh(
     app: &State<AppState>,
     jar: &CookieJar<'_>,
     cross_site: CrossSite,
+    client: ClientInfo,
     body: JsonBody<Option<RefreshRequest>>,
 ) -> Result<Json<TokenResponse>> {
     let from_body = body
@@ -170,13 +171,15 @@ pub async fn refresh(
         .and_then(|b| b.refresh_token)
         .filter(|t| !t.is_empty());
     let from_cookie = from_body.is_none();
-    let token = if let Some(token) = from_body { token } else {
+    let token = if let Some(token) = from_body {
+        token
+    } else {
         let token =
             cookies::refresh_token(jar).ok_or(Error::Unauthorized("Refresh token missing"))?;
         cross_site.refuse()?;
         token
     };
-    match sessions::refresh(app, &token).await {
+    match sessions::refresh(app, &token, &client).await {
         Ok(issued) => Ok(tokens_response(app, jar, issued)),
         Err(err) => {
             // Only the cookie's own failure clears it: a bad token in the body says nothing
@@ -206,6 +209,7 @@ pub async fn logout(
     app: &State<AppState>,
     jar: &CookieJar<'_>,
     cross_site: CrossSite,
+    client: ClientInfo,
     bearer: BearerToken,
     body: JsonBody<Option<RefreshRequest>>,
 ) -> Result<Json<MessageResponse>> {
@@ -218,7 +222,7 @@ pub async fn logout(
         cross_site.refuse()?;
     }
     let refresh = from_body.or(from_cookie);
-    sessions::logout(app, refresh.as_deref(), bearer.0.as_deref()).await?;
+    sessions::logout(app, refresh.as_deref(), bearer.0.as_deref(), &client).await?;
     cookies::clear_refresh(jar, &app.settings);
     Ok(Json(MessageResponse { msg: "logged out" }))
 }

@@ -9,7 +9,8 @@ use utoipa::{
     Modify, OpenApi,
 };
 
-use super::{auth, dto, health, passwords, users};
+use super::{account, auth, dto, health, passwords, users};
+use super::{activity, sessions};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -25,7 +26,15 @@ use super::{auth, dto, health, passwords, users};
         auth::logout,
         passwords::forgot_password,
         passwords::change_password,
+        sessions::list,
+        sessions::end,
+        sessions::end_others,
         users::me,
+        account::verify_email,
+        account::resend_verification,
+        account::change_email,
+        account::delete_me,
+        activity::activity,
         health::health,
     ),
     components(schemas(dto::ErrorResponse, dto::LoginForm)),
@@ -33,6 +42,8 @@ use super::{auth, dto, health, passwords, users};
     tags(
         (name = "auth", description = "Registration, log-in, tokens and passwords"),
         (name = "users", description = "The signed-in user"),
+        (name = "account", description = "Email verification and change"),
+        (name = "sessions", description = "The signed-in user's sessions (devices), and ending them"),
         (name = "health", description = "Liveness and database readiness"),
     )
 )]

@@ -66,7 +66,7 @@ pub async fn change_password(
 ) -> Result<Json<MessageResponse>> {
     let body = body.0;
     if let Some(token) = body.token.filter(|t| !t.is_empty()) {
-        password_reset::reset(app, &token, body.new_password, None).await?;
+        password_reset::reset(app, &token, body.new_password, None, &client).await?;
     } else {
         let CurrentUser(auth) = user?;
         let current = body.current_password.ok_or_else(|| {

@@ -16,14 +16,19 @@ use crate::{
     state::AppState,
 };
 
-use super::page::{Page, WebError};
+use super::{
+    account_view::account_page,
+    page::{Page, WebError},
+};
 
 #[get("/account")]
-pub fn account(user: PageUser, csrf: CsrfToken, flash: Option<FlashMessage<'_>>) -> Page {
-    Page::new("account", "Your account")
-        .signed_in(&user.0)
-        .csrf(&csrf)
-        .flash(flash)
+pub async fn account(
+    app: &State<AppState>,
+    user: PageUser,
+    csrf: CsrfToken,
+    flash: Option<FlashMessage<'_>>,
+) -> Result<Page, WebError> {
+    Ok(account_page(app, &user.0, &csrf).await?.flash(flash))
 }
 
 /// No live session: to the login form, and back here afterwards.
@@ -65,9 +70,8 @@ pub async fn change_password(
             Redirect::to("/account"),
             "Your password has been changed. Your other sessions were signed out.",
         ))),
-        Err(err) => Page::new("account", "Your account")
-            .signed_in(auth)
-            .csrf(&form.csrf)
+        Err(err) => account_page(app, auth, &form.csrf)
+            .await?
             .rejected(err)
             .map(Err),
     }

@@ -2,9 +2,12 @@
 //! read forms, call `services`, and choose a page, a status and a redirect.
 
 mod account;
+mod account_view;
+mod centre;
 mod page;
 mod reset;
 mod session;
+mod verify;
 
 use rocket::{get, request::FlashMessage, Route};
 
@@ -28,6 +31,14 @@ pub fn routes() -> Vec<Route> {
         reset::forgot,
         reset::reset_form,
         reset::reset,
+        verify::verify_form,
+        session::resend_verification,
+        verify::verify,
+        centre::resend_verification,
+        centre::end_session,
+        centre::end_other_sessions,
+        centre::change_email,
+        centre::delete_account,
     ]
 }
 

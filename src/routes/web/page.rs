@@ -9,7 +9,7 @@ use serde::Serialize;
 use serde_json::{json, Map, Value};
 
 use crate::{
-    error::{Error, FieldError},
+    error::{Error, Field, FieldError},
     http::{
         error::{headers_of, log_cause, status_of},
         CsrfToken, PageUser,
@@ -25,6 +25,8 @@ pub struct Page {
     status: Status,
     context: Map<String, Value>,
     headers: Vec<Header<'static>>,
+    /// Form field names that differ from the service's field names on this page.
+    aliases: Vec<(Field, &'static str)>,
 }
 
 impl Page {
@@ -39,6 +41,7 @@ impl Page {
             status: Status::Ok,
             context,
             headers: Vec::new(),
+            aliases: Vec::new(),
         }
     }
 
@@ -96,12 +99,22 @@ impl Page {
         self
     }
 
+    /// On this page, errors of `field` belong to the input named `name` (one page, several forms).
+    pub fn alias(mut self, field: Field, name: &'static str) -> Self {
+        self.aliases.push((field, name));
+        self
+    }
+
     /// Marks each field with its first error, and lists them all in the summary.
     pub fn field_errors(self, errors: &[FieldError]) -> Self {
         let mut by_field = Map::new();
         let mut list = Vec::new();
         for error in errors {
-            let name = error.field.name();
+            let name = self
+                .aliases
+                .iter()
+                .find(|(field, _)| *field == error.field)
+                .map_or(error.field.name(), |(_, name)| name);
             if by_field.contains_key(name) {
                 continue;
             }

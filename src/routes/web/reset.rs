@@ -12,7 +12,10 @@ use rocket::{
 use crate::{
     error::Error,
     http::{ClientIp, CsrfForm, CsrfToken, PageUser},
-    services::password_reset::{self, FORGOT_PASSWORD_MSG},
+    services::{
+        password_reset::{self, FORGOT_PASSWORD_MSG},
+        ClientInfo,
+    },
     state::AppState,
 };
 
@@ -85,6 +88,7 @@ pub struct ResetForm {
 #[post("/reset-password", data = "<form>")]
 pub async fn reset(
     app: &State<AppState>,
+    client: ClientInfo,
     form: CsrfForm<ResetForm>,
 ) -> Result<Result<Flash<Redirect>, Page>, WebError> {
     let reset = password_reset::reset(
@@ -92,6 +96,7 @@ pub async fn reset(
         &form.token,
         form.new_password.clone(),
         Some(&form.confirm_password),
+        &client,
     );
     match reset.await {
         Ok(()) => Ok(Ok(Flash::success(

@@ -14,6 +14,7 @@ use crate::{
     http::{cookies, ButtonForm, CsrfForm, CsrfToken, PageUser},
     services::{
         accounts::{self, Registration},
+        email,
         login::{self as logins, Credentials},
         sessions, ClientInfo,
     },
@@ -65,11 +66,15 @@ pub async fn register(
         Ok(user) => user,
         Err(err) => return page.rejected(err).map(Err),
     };
+    if app.settings.require_email_verification {
+        let page = Page::new("check_inbox", "Check your inbox").keep("email", &user.email);
+        return Ok(Err(page));
+    }
     let issued = sessions::start(app, user.id, true, &client).await?;
     cookies::set_page_session(jar, &app.settings, &issued, issued.persistent);
     Ok(Ok(Flash::success(
         Redirect::to("/account"),
-        "Welcome! Your account has been created.",
+        "Welcome! Your account has been created. We sent you a link to confirm your email.",
     )))
 }
 
@@ -151,6 +156,17 @@ pub async fn login(
                 .field_errors(&[error])
                 .status(Status::Unauthorized)))
         }
+        Err(Error::Forbidden(_)) => {
+            let page = page
+                .with("unverified", true)
+                .with(
+                    "alert",
+                    "Your email address is not confirmed yet. Open the link we mailed you, or \
+                     send a new one below.",
+                )
+                .status(Status::Forbidden);
+            Ok(Err(page))
+        }
         Err(Error::Invalid(_)) => {
             let error = FieldError::new(Field::Identifier, "enter your email or username");
             let page = page.field_errors(&[error]);
@@ -164,11 +180,12 @@ pub async fn login(
 pub async fn logout(
     app: &State<AppState>,
     jar: &CookieJar<'_>,
+    client: ClientInfo,
     // Taken only so that the CSRF token is checked.
     _form: CsrfForm<ButtonForm>,
 ) -> PageResult<Flash<Redirect>> {
     let (access, refresh) = cookies::page_tokens(jar, &app.settings);
-    sessions::logout(app, refresh.as_deref(), access.as_deref()).await?;
+    sessions::logout(app, refresh.as_deref(), access.as_deref(), &client).await?;
     cookies::clear_page_session(jar, &app.settings);
     Ok(Flash::success(
         Redirect::to("/login"),
@@ -208,5 +225,33 @@ mod tests {
         ] {
             assert_eq!(safe_next(bad), None, "{bad:?}");
         }
+    }
+}
+
+#[derive(FromForm)]
+pub struct ResendForm {
+    #[field(name = "resend_email", default = String::new())]
+    email: String,
+}
+
+/// From the login page, when a log-in was refused for an unconfirmed address.
+#[post("/verify-email/resend", data = "<form>")]
+pub async fn resend_verification(
+    app: &State<AppState>,
+    client: ClientInfo,
+    form: CsrfForm<ResendForm>,
+) -> PageResult<Result<Flash<Redirect>, Page>> {
+    match email::resend_to_address(app, &form.email, &client).await {
+        Ok(()) => Ok(Ok(Flash::success(
+            Redirect::to("/login"),
+            "If that address belongs to an unconfirmed account, a new link is on its way.",
+        ))),
+        Err(err) => Page::new("login", "Log in")
+            .csrf(&form.csrf)
+            .with("unverified", true)
+            .keep("identifier", &form.email)
+            .alias(Field::Email, "resend_email")
+            .rejected(err)
+            .map(Err),
     }
 }

@@ -54,9 +54,7 @@ impl TestApp {
                 (i, Reply::from(request.dispatch().await).await)
             });
         }
-        let mut replies: Vec<(usize, Reply)> = tasks
-            .join_all()
-            .await;
+        let mut replies: Vec<(usize, Reply)> = tasks.join_all().await;
         replies.sort_by_key(|(i, _)| *i);
         replies.into_iter().map(|(_, reply)| reply).collect()
     }

@@ -11,8 +11,28 @@ use super::{mail::start_mail_server, SECRET};
 pub struct TestApp {
     pub client: Arc<Client>,
     pub(super) mail: Option<mailcrab::TestMailServerHandle>,
+    /// Mails received while waiting for another kind, kept for later.
+    pub(super) held: Vec<super::mail::Mail>,
+    /// The port the app sends its mail to (its own capture, or a dead port).
+    smtp_port: u16,
+    /// Dropped after `client`: the database goes once every app on it is gone.
+    database: Arc<Database>,
+}
+
+/// A test's private database, shared by the apps started on it ([`TestApp::spawn_beside`]): the
+/// SQLite file's directory is removed, or the PostgreSQL schema dropped, with the last of them.
+struct Database {
+    url: String,
+    schema: Option<String>,
     _dir: Option<tempfile::TempDir>,
-    pg_schema: Option<(String, String)>,
+}
+
+impl Drop for Database {
+    fn drop(&mut self) {
+        if let Some(schema) = self.schema.take() {
+            drop_schema(self.url.clone(), schema);
+        }
+    }
 }
 
 #[derive(Default)]
@@ -58,11 +78,7 @@ pub async fn spawn_with_settings(settings: &[(&'static str, &str)]) -> TestApp {
 /// The figment a test server starts from: defaults, a fixed secret, cheap bcrypt and a private
 /// database. Returns the temporary directory / PostgreSQL schema to clean up.
 pub async fn base_figment() -> (Figment, Option<tempfile::TempDir>, Option<(String, String)>) {
-    let figment = Figment::from(rocket::Config::debug_default())
-        .merge(("log_level", "off"))
-        .merge(("gatehouse.secret_key", SECRET))
-        .merge(("gatehouse.bcrypt_cost", 4))
-        .merge(("template_dir", "templates"));
+    let figment = app_figment();
     match std::env::var("TEST_DATABASE_URL")
         .ok()
         .filter(|u| !u.is_empty())
@@ -92,23 +108,50 @@ pub async fn base_figment() -> (Figment, Option<tempfile::TempDir>, Option<(Stri
     }
 }
 
+/// Everything but the database: defaults, a fixed secret, cheap bcrypt, quiet logs.
+fn app_figment() -> Figment {
+    Figment::from(rocket::Config::debug_default())
+        .merge(("log_level", "off"))
+        .merge(("gatehouse.secret_key", SECRET))
+        .merge(("gatehouse.bcrypt_cost", 4))
+        .merge(("template_dir", "templates"))
+}
+
 pub async fn spawn_with(options: Options) -> TestApp {
-    let (mut figment, dir, pg_schema) = base_figment().await;
-    let mail = if options.mail {
+    let (figment, dir, pg_schema) = base_figment().await;
+    let database = match pg_schema {
+        Some((url, schema)) => Database {
+            url,
+            schema: Some(schema),
+            _dir: dir,
+        },
+        None => Database {
+            url: figment
+                .extract_inner("gatehouse.database_url")
+                .expect("a database URL"),
+            schema: None,
+            _dir: dir,
+        },
+    };
+    start(figment, Arc::new(database), options).await
+}
+
+async fn start(mut figment: Figment, database: Arc<Database>, options: Options) -> TestApp {
+    let (mail, smtp_port) = if options.mail {
         let port = free_port();
-        let handle = start_mail_server(port).await;
-        figment = figment
-            .merge(("gatehouse.smtp_host", "127.0.0.1"))
-            .merge(("gatehouse.smtp_port", port));
-        Some(handle)
+        (Some(start_mail_server(port).await), port)
     } else {
         // Nothing listens here: mail fails in the background, as with a dead relay.
-        figment = figment
-            .merge(("gatehouse.smtp_host", "127.0.0.1"))
-            .merge(("gatehouse.smtp_port", free_port()));
-        None
+        (None, free_port())
     };
+    figment = figment
+        .merge(("gatehouse.smtp_host", "127.0.0.1"))
+        .merge(("gatehouse.smtp_port", smtp_port));
+    let mut smtp_port = smtp_port;
     for (key, value) in options.settings {
+        if key == "gatehouse.smtp_port" {
+            smtp_port = value.parse().unwrap_or(smtp_port);
+        }
         figment = figment.merge((key, value));
     }
     let rocket = gatehouse::build(figment).expect("valid test configuration");
@@ -121,8 +164,9 @@ pub async fn spawn_with(options: Options) -> TestApp {
     TestApp {
         client: Arc::new(client),
         mail,
-        _dir: dir,
-        pg_schema,
+        held: Vec::new(),
+        smtp_port,
+        database,
     }
 }
 
@@ -148,6 +192,23 @@ pub async fn wait_for_port(port: u16) {
 }
 
 impl TestApp {
+    /// Another app on this app's database (the same SQLite file, or PostgreSQL schema), as a
+    /// second instance of the service would run; the database stays until both are dropped. To
+    /// send its mail to this app's capture, set `gatehouse.smtp_port` to [`TestApp::smtp_port`].
+    pub async fn spawn_beside(&self, options: Options) -> TestApp {
+        let mut figment =
+            app_figment().merge(("gatehouse.database_url", self.database.url.clone()));
+        if let Some(schema) = &self.database.schema {
+            figment = figment.merge(("gatehouse.database_schema", schema.clone()));
+        }
+        start(figment, self.database.clone(), options).await
+    }
+
+    /// The port this app sends its mail to.
+    pub fn smtp_port(&self) -> u16 {
+        self.smtp_port
+    }
+
     pub fn state(&self) -> &AppState {
         self.client.rocket().state::<AppState>().expect("state")
     }
@@ -173,9 +234,6 @@ impl Drop for TestApp {
     fn drop(&mut self) {
         if let Some(mail) = &self.mail {
             mail.token.cancel();
-        }
-        if let Some((url, schema)) = self.pg_schema.take() {
-            drop_schema(url, schema);
         }
     }
 }

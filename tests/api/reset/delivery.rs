@@ -51,7 +51,20 @@ async fn a_mail_that_fails_is_retried_until_the_server_is_back() {
     // The first attempt meets a closed port; the server comes up before the retry (2 s later).
     tokio::time::sleep(Duration::from_millis(700)).await;
     let mut server = start_mail_server(port).await;
-    let mail = receive_mail(&mut server, Duration::from_secs(15)).await;
-    assert_eq!(mail.subject, "Reset your Gatehouse password");
+    // The registration's verification mail was waiting in the outbox too.
+    let mut subjects = Vec::new();
+    for _ in 0..2 {
+        subjects.push(
+            receive_mail(&mut server, Duration::from_secs(15))
+                .await
+                .subject,
+        );
+    }
+    assert!(
+        subjects
+            .iter()
+            .any(|s| s == "Reset your Gatehouse password"),
+        "{subjects:?}"
+    );
     server.token.cancel();
 }

@@ -1,0 +1,73 @@
+//! Links from mails that confirm an address. Opening the link only shows a button: mail scanners
+//! fetch links before people do, so only the POST consumes the token.
+
+use rocket::{
+    get, post,
+    response::{Flash, Redirect},
+    FromForm, State,
+};
+
+use crate::{
+    error::Error,
+    http::{CsrfForm, CsrfToken, PageUser},
+    services::{
+        email::{self, Confirmed},
+        ClientInfo,
+    },
+    state::AppState,
+};
+
+use super::page::{Page, WebError};
+
+#[get("/verify-email?<token>")]
+pub async fn verify_form(
+    app: &State<AppState>,
+    token: Option<String>,
+    user: Option<PageUser>,
+    csrf: CsrfToken,
+) -> Result<Page, WebError> {
+    let token = token.unwrap_or_default();
+    if !email::is_valid(app, &token).await? {
+        return Ok(invalid_link(user.as_ref()));
+    }
+    Ok(Page::new("verify_email", "Confirm your email")
+        .user(user.as_ref())
+        .csrf(&csrf)
+        .keep("token", &token))
+}
+
+#[derive(FromForm)]
+pub struct VerifyForm {
+    #[field(default = String::new())]
+    token: String,
+}
+
+#[post("/verify-email", data = "<form>")]
+pub async fn verify(
+    app: &State<AppState>,
+    client: ClientInfo,
+    user: Option<PageUser>,
+    form: CsrfForm<VerifyForm>,
+) -> Result<Result<Flash<Redirect>, Page>, WebError> {
+    let message = match email::confirm(app, &form.token, &client).await {
+        Ok(Confirmed::Verified) => "Thank you: your email address is verified.",
+        Ok(Confirmed::EmailChanged) => "Your email address has been changed.",
+        Err(Error::BadRequest(_)) => return Ok(Err(invalid_link(user.as_ref()))),
+        Err(err) => {
+            return Page::new("verify_email", "Confirm your email")
+                .user(user.as_ref())
+                .csrf(&form.csrf)
+                .keep("token", &form.token)
+                .rejected(err)
+                .map(Err)
+        }
+    };
+    let target = if user.is_some() { "/account" } else { "/login" };
+    Ok(Ok(Flash::success(Redirect::to(target), message)))
+}
+
+fn invalid_link(user: Option<&PageUser>) -> Page {
+    Page::new("verify_invalid", "Link invalid or expired")
+        .user(user)
+        .status(rocket::http::Status::BadRequest)
+}

@@ -1,0 +1,316 @@
+//! The account's address: verifying it, and changing it. Both go through a single-use link
+//! (256 random bits, only the hash stored, 24 hours) mailed to the address in question, and
+//! only a POST consumes it: mail scanners fetch GET links before the person does.
+
+use sea_orm::{
+    sea_query::Expr, ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set,
+    SqlErr, TransactionTrait,
+};
+use serde_json::json;
+
+use crate::{
+    auth::keys::{hash_token, is_token_shaped, random_token},
+    domain::Email,
+    entities::{email_token, user},
+    error::{Error, Field, FieldError, Result},
+    mail::To,
+    services::{
+        audit::{self, Kind},
+        login, rate_limit, ClientInfo,
+    },
+    state::AppState,
+};
+
+pub const INVALID_TOKEN: &str = "Invalid or expired verification token";
+const TTL_SECS: i64 = 24 * 3600;
+const HOUR: i64 = 3600;
+const VERIFY: &str = "verify";
+const CHANGE: &str = "change_email";
+
+/// What a confirmed link did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Confirmed {
+    Verified,
+    EmailChanged,
+}
+
+async fn issue(
+    db: &impl ConnectionTrait,
+    now: i64,
+    user_id: i32,
+    purpose: &str,
+    address: &str,
+) -> Result<String> {
+    // A newer link of the same kind supersedes the older ones.
+    email_token::Entity::delete_many()
+        .filter(email_token::Column::UserId.eq(user_id))
+        .filter(email_token::Column::Purpose.eq(purpose))
+        .exec(db)
+        .await?;
+    let token = random_token();
+    email_token::ActiveModel {
+        user_id: Set(user_id),
+        purpose: Set(purpose.to_owned()),
+        token_hash: Set(hash_token(&token)),
+        new_email: Set(Some(address.to_owned())),
+        created_at: Set(now),
+        expires_at: Set(now + TTL_SECS),
+        used_at: Set(None),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?;
+    Ok(token)
+}
+
+/// Queues a verification link for the user's current address, in the caller's transaction.
+pub async fn send_verification(
+    app: &AppState,
+    db: &impl ConnectionTrait,
+    user: &user::Model,
+    client: &ClientInfo,
+) -> Result<()> {
+    let now = app.clock.now();
+    let token = issue(db, now, user.id, VERIFY, &user.email).await?;
+    let to = To {
+        address: &user.email,
+        user_id: Some(user.id),
+    };
+    app.mailer
+        .verify_email(db, now, to, &token, TTL_SECS / HOUR)
+        .await?;
+    audit::record(
+        db,
+        now,
+        Some(user.id),
+        Kind::VerificationSent,
+        client,
+        json!({}),
+    )
+    .await
+}
+
+/// Limits link mails per account and per client like forgot-password does.
+async fn limit(app: &AppState, what: &str, user_id: i32, client: &ClientInfo) -> Result<()> {
+    rate_limit::hit(
+        app,
+        &[
+            rate_limit::Limit {
+                bucket: format!("{what}:user:{user_id}"),
+                max: app.settings.forgot_password_limit_per_email,
+                window_secs: HOUR,
+            },
+            rate_limit::Limit {
+                bucket: format!("{what}:ip:{}", rate_limit::ip_key(client.ip)),
+                max: app.settings.forgot_password_limit_per_ip,
+                window_secs: HOUR,
+            },
+        ],
+    )
+    .await
+}
+
+/// Sends the verification link again (nothing when the address is already verified).
+pub async fn resend(app: &AppState, user: &user::Model, client: &ClientInfo) -> Result<()> {
+    if user.email_verified_at.is_some() {
+        return Ok(());
+    }
+    limit(app, "verify", user.id, client).await?;
+    let txn = app.db.begin().await?;
+    send_verification(app, &txn, user, client).await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+/// The unused, unexpired token row behind `token`, with its user.
+async fn usable(app: &AppState, token: &str) -> Result<Option<(email_token::Model, user::Model)>> {
+    if !is_token_shaped(token) {
+        return Ok(None);
+    }
+    let found = email_token::Entity::find()
+        .filter(email_token::Column::TokenHash.eq(hash_token(token)))
+        .find_also_related(user::Entity)
+        .one(&app.db)
+        .await?;
+    let now = app.clock.now();
+    Ok(match found {
+        Some((row, Some(user))) if row.used_at.is_none() && row.expires_at > now => {
+            Some((row, user))
+        }
+        _ => None,
+    })
+}
+
+/// Whether a link still works (for showing its page; [`confirm`] checks again).
+pub async fn is_valid(app: &AppState, token: &str) -> Result<bool> {
+    Ok(usable(app, token).await?.is_some())
+}
+
+/// Consumes a link: verifies the address it was sent to, or moves the account to it.
+pub async fn confirm(app: &AppState, token: &str, client: &ClientInfo) -> Result<Confirmed> {
+    let invalid = || Error::BadRequest(INVALID_TOKEN);
+    let (row, user) = usable(app, token).await?.ok_or_else(invalid)?;
+    let address = row.new_email.clone().ok_or_else(invalid)?;
+    let email = Email::parse(&address).map_err(|_| invalid())?;
+    let now = app.clock.now();
+    let txn = app.db.begin().await?;
+    // Compare-and-swap: of two concurrent confirmations, one wins.
+    let consumed = email_token::Entity::update_many()
+        .col_expr(email_token::Column::UsedAt, Expr::value(now))
+        .filter(email_token::Column::Id.eq(row.id))
+        .filter(email_token::Column::UsedAt.is_null())
+        .exec(&txn)
+        .await?;
+    if consumed.rows_affected != 1 {
+        return Err(invalid());
+    }
+    let mut active: user::ActiveModel = user.clone().into();
+    let outcome = if row.purpose == CHANGE {
+        active.email = Set(email.as_str().to_owned());
+        active.email_key = Set(email.key());
+        active.email_verified_at = Set(Some(now));
+        Confirmed::EmailChanged
+    } else if user.email_key == email.key() {
+        active.email_verified_at = Set(Some(now));
+        Confirmed::Verified
+    } else {
+        // A verification link for an address the account no longer has.
+        return Err(invalid());
+    };
+    match active.update(&txn).await {
+        Ok(_) => {}
+        Err(err) if matches!(err.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) => {
+            return Err(Error::Conflict(FieldError::new(
+                Field::Email,
+                "Email already registered",
+            )));
+        }
+        Err(err) => return Err(err.into()),
+    }
+    let kind = match outcome {
+        Confirmed::Verified => Kind::EmailVerified,
+        Confirmed::EmailChanged => Kind::EmailChangeCompleted,
+    };
+    audit::record(&txn, now, Some(user.id), kind, client, json!({})).await?;
+    txn.commit().await?;
+    Ok(outcome)
+}
+
+/// Asks to move the account to `new_email`. The answer is the same whether or not the address is
+/// taken: a free address gets the confirmation link (and the old one a notice); a taken one gets
+/// a "someone tried to use this address" mail instead.
+pub async fn request_change(
+    app: &AppState,
+    user: &user::Model,
+    password: &str,
+    new_email: &str,
+    client: &ClientInfo,
+) -> Result<()> {
+    let mut errors = Vec::new();
+    if password.is_empty() {
+        errors.push(FieldError::new(
+            Field::CurrentPassword,
+            "enter your password",
+        ));
+    }
+    let email = Email::parse(new_email)
+        .map_err(|message| errors.push(FieldError::new(Field::NewEmail, message)))
+        .ok();
+    if email.as_ref().is_some_and(|e| e.key() == user.email_key) {
+        errors.push(FieldError::new(
+            Field::NewEmail,
+            "new email must differ from the current one",
+        ));
+    }
+    Error::check(errors)?;
+    let Some(email) = email else {
+        return Err(Error::internal("parsed email missing without an error"));
+    };
+    let verdict = login::check_password(
+        app,
+        &user.email_key,
+        password,
+        Some(&user.password_hash),
+        client,
+    )
+    .await?;
+    if !verdict.matched() {
+        return Err(Error::IncorrectPassword);
+    }
+    limit(app, "change-email", user.id, client).await?;
+
+    let now = app.clock.now();
+    let in_use = user::Entity::find()
+        .filter(user::Column::EmailKey.eq(email.key()))
+        .one(&app.db)
+        .await?
+        .is_some();
+    let txn = app.db.begin().await?;
+    if in_use {
+        let stranger = To {
+            address: email.as_str(),
+            user_id: None,
+        };
+        app.mailer.address_in_use(&txn, now, stranger).await?;
+    } else {
+        let token = issue(&txn, now, user.id, CHANGE, email.as_str()).await?;
+        let wanted = To {
+            address: email.as_str(),
+            user_id: Some(user.id),
+        };
+        app.mailer
+            .confirm_new_email(&txn, now, wanted, &token, TTL_SECS / HOUR)
+            .await?;
+        let current = To {
+            address: &user.email,
+            user_id: Some(user.id),
+        };
+        app.mailer
+            .email_changed(&txn, now, current, email.as_str())
+            .await?;
+    }
+    let detail = json!({});
+    audit::record(
+        &txn,
+        now,
+        Some(user.id),
+        Kind::EmailChangeRequested,
+        client,
+        detail,
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+/// Sends a new verification link to `address` if an unverified account has it, with the same
+/// answer either way (pages offer this when a log-in is refused for an unverified address).
+pub async fn resend_to_address(app: &AppState, address: &str, client: &ClientInfo) -> Result<()> {
+    let email = Email::parse(address).map_err(|message| Error::invalid(Field::Email, message))?;
+    rate_limit::hit(
+        app,
+        &[
+            rate_limit::Limit {
+                bucket: format!("verify:email:{}", hash_token(&email.key())),
+                max: app.settings.forgot_password_limit_per_email,
+                window_secs: HOUR,
+            },
+            rate_limit::Limit {
+                bucket: format!("verify:ip:{}", rate_limit::ip_key(client.ip)),
+                max: app.settings.forgot_password_limit_per_ip,
+                window_secs: HOUR,
+            },
+        ],
+    )
+    .await?;
+    let found = user::Entity::find()
+        .filter(user::Column::EmailKey.eq(email.key()))
+        .one(&app.db)
+        .await?;
+    if let Some(user) = found.filter(|u| u.email_verified_at.is_none()) {
+        let txn = app.db.begin().await?;
+        send_verification(app, &txn, &user, client).await?;
+        txn.commit().await?;
+    }
+    Ok(())
+}

@@ -1,0 +1,157 @@
+//! Deleting the account: its tokens die at once, its rows go, its activity stays without what
+//! identifies it, a goodbye mail is sent, and the address is free again.
+
+use std::net::SocketAddr;
+
+use rocket::http::{Header, Status};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+use serde_json::json;
+
+use gatehouse::entities::{audit_event, email_token};
+
+use super::{assert_redirect, delete_json, mail_app, mail_to, me, register_page, GOODBYE_SUBJECT};
+use crate::helpers::{Reply, TestApp, PASSWORD};
+
+const FIREFOX: &str = "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0";
+
+/// Logs in from a known address and browser, so its activity has an IP and a device.
+async fn login_from_somewhere(app: &TestApp, email: &str) -> (String, String) {
+    let remote: SocketAddr = "203.0.113.7:40000".parse().expect("address");
+    let request = app
+        .client
+        .post("/auth/login")
+        .remote(remote)
+        .header(Header::new("User-Agent", FIREFOX))
+        .json(&json!({ "email": email, "password": PASSWORD }));
+    let reply = Reply::from(request.dispatch().await).await;
+    assert_eq!(reply.status, Status::Ok, "login: {}", reply.body);
+    reply.tokens()
+}
+
+async fn events(app: &TestApp) -> Vec<audit_event::Model> {
+    audit_event::Entity::find()
+        .all(&app.state().db)
+        .await
+        .expect("audit events")
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn deleting_the_account_removes_it_and_anonymises_its_activity() {
+    let mut app = mail_app(false, &[]).await;
+    let email = "leaving@example.com";
+    app.register(email).await;
+    let (access, refresh) = login_from_somewhere(&app, email).await;
+    let user = app.user(email).await.expect("user");
+    let theirs: Vec<i32> = events(&app)
+        .await
+        .into_iter()
+        .filter(|e| e.user_id == Some(user.id))
+        .map(|e| e.id)
+        .collect();
+    let identified = events(&app)
+        .await
+        .into_iter()
+        .any(|e| e.user_id == Some(user.id) && e.ip.is_some() && e.device.is_some());
+    assert!(identified, "the log-in was recorded with its IP and device");
+
+    let reply = delete_json(&app, "/users/me", &access, json!({ "password": PASSWORD })).await;
+    assert_eq!(reply.status, Status::Ok, "{}", reply.body);
+    assert_eq!(reply.body, json!({ "msg": "Account deleted" }));
+
+    assert_eq!(app.me(&access).await.status, Status::Unauthorized);
+    assert_eq!(app.refresh(&refresh).await.status, Status::Unauthorized);
+    mail_to(&mut app, GOODBYE_SUBJECT, email).await;
+
+    assert!(app.user(email).await.is_none(), "the user row is gone");
+    assert!(
+        app.sessions_of(user.id).await.is_empty(),
+        "its sessions too"
+    );
+    let tokens = email_token::Entity::find()
+        .filter(email_token::Column::UserId.eq(user.id))
+        .all(&app.state().db)
+        .await
+        .expect("tokens");
+    assert!(tokens.is_empty(), "{tokens:?}");
+    let after = events(&app).await;
+    for id in &theirs {
+        let event = after
+            .iter()
+            .find(|e| e.id == *id)
+            .unwrap_or_else(|| panic!("event {id} is kept"));
+        assert_eq!(
+            (event.user_id, &event.ip, &event.device),
+            (None, &None, &None),
+            "{event:?}"
+        );
+    }
+    assert!(
+        after.iter().any(|e| e.kind == "account_deleted"),
+        "{after:?}"
+    );
+    assert!(after.iter().all(|e| e.user_id != Some(user.id)));
+
+    // The address is free again.
+    app.register(email).await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_wrong_password_deletes_nothing() {
+    let mut app = mail_app(false, &[]).await;
+    let email = "staying@example.com";
+    let (access, _) = app.signed_in(email).await;
+    let reply = delete_json(
+        &app,
+        "/users/me",
+        &access,
+        json!({ "password": "wrong-password-9" }),
+    )
+    .await;
+    assert_eq!(reply.status, Status::BadRequest, "{}", reply.body);
+    assert_eq!(
+        reply.body,
+        json!({ "detail": "Current password is incorrect" })
+    );
+    assert_eq!(me(&app, &access).await["email"], email);
+    app.no_mail_where(1000, |m| m.subject == GOODBYE_SUBJECT)
+        .await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_account_page_deletes_and_signs_out() {
+    let mut app = mail_app(true, &[]).await;
+    let email = "page-leaver@example.com";
+    register_page(&app, email).await;
+
+    let wrong = app
+        .submit_with_csrf(
+            "/account",
+            "/account/delete",
+            &[("delete_password", "wrong-password-9")],
+        )
+        .await;
+    assert_eq!(wrong.status, Status::BadRequest, "{}", wrong.html);
+    assert!(wrong.html.contains("Your account"));
+    assert!(wrong.html.contains("Current password is incorrect"));
+    assert!(app.user(email).await.is_some());
+
+    let done = app
+        .submit_with_csrf(
+            "/account",
+            "/account/delete",
+            &[("delete_password", PASSWORD)],
+        )
+        .await;
+    assert_redirect(&done, "/", "deleted");
+    for name in ["__Host-gh_access", "__Host-gh_refresh"] {
+        assert!(
+            done.cookie(name).is_some_and(|c| c.contains("Max-Age=0")),
+            "{name} cleared: {:?}",
+            done.cookies
+        );
+    }
+    let account = app.page("/account").await;
+    assert_eq!(account.status, Status::SeeOther, "signed out");
+    assert!(app.user(email).await.is_none());
+    mail_to(&mut app, GOODBYE_SUBJECT, email).await;
+}
