@@ -133,6 +133,7 @@ async fn init_state(settings: Settings, template_dir: &Path) -> Result<AppState,
         clock: Clock::default(),
         mailer,
         stop: tokio::sync::watch::channel(false).0,
+        lock_gate: tokio::sync::Semaphore::new(db::POOL_SIZE_FOR_LOCKS),
         settings,
     }))
 }

@@ -8,6 +8,10 @@ use sea_orm::{
     ConnectOptions, Database, DatabaseConnection, DbBackend, DbErr,
 };
 
+/// How many row-lock transactions may run at once: well below either pool's size, so the rest
+/// of the pool always serves other requests.
+pub const POOL_SIZE_FOR_LOCKS: usize = 4;
+
 /// Any fixed number: every Gatehouse instance takes this PostgreSQL advisory lock to migrate.
 const MIGRATION_LOCK: i64 = 0x6761_7465_686f_7573; // "gatehous"
 

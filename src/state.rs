@@ -23,6 +23,10 @@ pub struct Shared {
     /// Set when the server shuts down: background work (the mail worker, housekeeping) stops
     /// and leaves what it has not started to other instances.
     pub stop: tokio::sync::watch::Sender<bool>,
+    /// Bounds the transactions that queue on one row lock (limits, throttles): a flood aimed at
+    /// one bucket then waits here, holding no database connection, instead of taking the whole
+    /// pool and starving every other route.
+    pub lock_gate: tokio::sync::Semaphore,
 }
 
 impl AppState {

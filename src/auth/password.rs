@@ -134,6 +134,11 @@ impl PasswordHasher {
         Ok(if exists { verdict } else { Verdict::Mismatch })
     }
 
+    /// Whether new work would be refused right now (callers shed load before doing any other).
+    pub fn saturated(&self) -> bool {
+        self.in_flight.load(Ordering::Acquire) >= self.capacity
+    }
+
     async fn run<T: Send + 'static>(
         &self,
         work: impl FnOnce() -> Result<T> + Send + 'static,

@@ -72,6 +72,12 @@ pub async fn check_password(
     hash: Option<&str>,
     client: &ClientInfo,
 ) -> Result<Verdict> {
+    // Shed a flood before it costs database work: the check would be refused anyway.
+    if app.hasher.saturated() {
+        return Err(Error::Unavailable {
+            retry_after_secs: 2,
+        });
+    }
     let reservation = throttle::reserve(app, identifier, client.ip).await?;
     let verdict = match app.hasher.verify(password, hash).await {
         Ok(verdict) => verdict,

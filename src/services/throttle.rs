@@ -84,6 +84,11 @@ pub async fn reserve(app: &AppState, identifier: &str, ip: Option<IpAddr>) -> Re
     let max_ip = i64::from(app.settings.login_max_failures_per_ip);
     let account = account_key(identifier);
     let ip = format!("ip:{}", ip_key(ip));
+    let _turn = app
+        .lock_gate
+        .acquire()
+        .await
+        .map_err(|_| Error::internal("lock gate closed"))?;
     let txn = app.db.begin().await?;
     // Sorted, so two attempts never wait on each other crosswise.
     let (first, second) = if account < ip {
@@ -118,6 +123,8 @@ pub async fn reserve(app: &AppState, identifier: &str, ip: Option<IpAddr>) -> Re
 
     let failures = acct.failures + 1;
     let delay = delay_after(i64::from(failures), max);
+    // The clock counts whole seconds: one more makes every wait at least `delay` long.
+    let delay = if delay > 0 { delay + 1 } else { 0 };
     let starts_throttling = i64::from(failures) == max;
     save(&txn, &acct, failures, acct.window_start, now + delay, now).await?;
     let window = client.window_start;
