@@ -5,6 +5,8 @@ WORKDIR /src
 COPY Cargo.toml Cargo.lock ./
 COPY migration ./migration
 COPY src ./src
+COPY templates ./templates
+COPY static ./static
 RUN cargo build --release --locked
 
 FROM debian:bookworm-slim
@@ -15,9 +17,7 @@ RUN apt-get update \
     && mkdir -p /app/data && chown gatehouse /app/data
 WORKDIR /app
 COPY --from=build /src/target/release/gatehouse /usr/local/bin/gatehouse
-COPY Rocket.toml ./
-COPY templates ./templates
-COPY static ./static
+# Templates, CSS and migrations are inside the binary: nothing else to copy.
 USER gatehouse
 # Release rules apply: SECRET_KEY must be set (openssl rand -hex 32).
 ENV ROCKET_ADDRESS=0.0.0.0 \

@@ -1,7 +1,7 @@
 //! Wiring: configuration → Rocket with state, fairings, routes and catchers. `main` and the tests
 //! both go through [`build`], so tests run the real application.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use rocket::{
     catchers,
@@ -16,6 +16,7 @@ use utoipa::OpenApi;
 use utoipa_swagger_ui::SwaggerUi;
 
 use crate::{
+    assets,
     auth::{keys::derive_key, password::PasswordHasher, tokens::Tokens},
     clock::Clock,
     config::{ConfigError, Settings},
@@ -53,22 +54,33 @@ pub fn build(figment: Figment) -> Result<Rocket<Build>, ConfigError> {
         ))
         .join(("ident", false));
 
-    // TEMPLATE_DIR wins over Rocket's own `template_dir`; pages and mails share the folder.
-    let template_dir: std::path::PathBuf = settings
-        .template_dir
-        .clone()
-        .or_else(|| figment.extract_inner::<String>("template_dir").ok())
-        .unwrap_or_else(|| "templates".to_owned())
-        .into();
-    let figment = figment.merge(("template_dir", template_dir.display().to_string()));
-    let static_dir = std::path::PathBuf::from(settings.static_dir.as_deref().unwrap_or("static"));
+    // Templates come from the binary unless TEMPLATE_DIR names a folder (pages and mails share
+    // it); Rocket's own `template_dir` is overridden either way.
+    let template_dir = settings.template_dir.clone().map(PathBuf::from);
+    let scanned = match &template_dir {
+        Some(dir) => dir.clone(),
+        None => assets::empty_template_dir().map_err(|e| {
+            ConfigError(vec![format!(
+                "cannot create a folder in the temporary directory: {e}"
+            )])
+        })?,
+    };
+    let figment = figment.merge(("template_dir", scanned.display().to_string()));
+    let embedded = template_dir.is_none();
+    let templates = Template::try_custom(move |engines| {
+        if embedded {
+            engines.tera.add_raw_templates(assets::page_templates())?;
+        }
+        Ok(())
+    });
+    let static_dir = settings.static_dir.clone().map(PathBuf::from);
 
     let mut rocket = rocket::custom(figment)
         .attach(RequestLog)
         .attach(SecurityHeaders)
-        .attach(Template::fairing())
+        .attach(templates)
         .attach(AdHoc::try_on_ignite("database", |rocket| async move {
-            match init_state(settings, &template_dir).await {
+            match init_state(settings, template_dir.as_deref()).await {
                 Ok(state) => Ok(rocket.manage(state)),
                 Err(reason) => {
                     log::error!("cannot start: {reason}");
@@ -107,15 +119,14 @@ pub fn build(figment: Figment) -> Result<Rocket<Build>, ConfigError> {
             "/",
             SwaggerUi::new("/docs/<_..>").url("/openapi.json", api::docs::ApiDoc::openapi()),
         );
-    if static_dir.is_dir() {
-        rocket = rocket.mount("/static", FileServer::from(&static_dir));
-    } else {
-        log::warn!("no static/ directory next to the working directory: styles will be missing");
-    }
+    rocket = match static_dir {
+        Some(dir) => rocket.mount("/static", FileServer::from(dir)),
+        None => rocket.mount("/", assets::static_routes()),
+    };
     Ok(rocket)
 }
 
-async fn init_state(settings: Settings, template_dir: &Path) -> Result<AppState, String> {
+async fn init_state(settings: Settings, template_dir: Option<&Path>) -> Result<AppState, String> {
     let db = db::connect(
         settings.database_url.expose(),
         settings.database_schema.as_deref(),

@@ -5,6 +5,7 @@
 //! adapters), `http` (body parsing, headers, logging fairings), `config`, `error`, `app` (wiring).
 
 pub mod app;
+pub mod assets;
 pub mod auth;
 pub mod clock;
 pub mod config;

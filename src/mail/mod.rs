@@ -52,10 +52,21 @@ pub struct Mailer {
 impl Mailer {
     /// Loads and checks the templates and prepares the SMTP transport (connections are opened on
     /// first use).
-    pub fn new(settings: &Settings, template_dir: &Path) -> Result<Self, String> {
-        let glob = template_dir.join("email/**/*.tera");
-        let mut templates =
-            Tera::new(&glob.to_string_lossy()).map_err(|e| format!("mail templates: {e}"))?;
+    /// `template_dir`: a folder holding `email/`, or `None` for the templates in the binary.
+    pub fn new(settings: &Settings, template_dir: Option<&Path>) -> Result<Self, String> {
+        let root = template_dir.unwrap_or_else(|| Path::new("(built in)"));
+        let glob = root.join("email/**/*.tera");
+        let mut templates = match template_dir {
+            Some(_) => {
+                Tera::new(&glob.to_string_lossy()).map_err(|e| format!("mail templates: {e}"))?
+            }
+            None => {
+                let mut tera = Tera::default();
+                tera.add_raw_templates(crate::assets::mail_templates())
+                    .map_err(|e| format!("mail templates: {e}"))?;
+                tera
+            }
+        };
         templates.autoescape_on(vec!["html.tera"]);
         for name in KINDS {
             for part in ["text", "html"] {

@@ -1,5 +1,5 @@
 use rocket::{
-    http::{Header, Status},
+    http::{ContentType, Header, Status},
     request::FlashMessage,
     response::{self, Redirect, Responder},
     Request,
@@ -163,6 +163,8 @@ impl<'r> Responder<'r, 'static> for Page {
             Template::render(self.template, Value::Object(self.context)),
         )
             .respond_to(req)?;
+        // Templates registered from memory carry no file extension to infer it from.
+        res.set_header(ContentType::HTML);
         for header in self.headers {
             res.set_header(header);
         }

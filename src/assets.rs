@@ -1,0 +1,93 @@
+//! Templates and static files, compiled into the binary so that it runs from any directory
+//! (`cargo install --path .`, then `gatehouse` anywhere). TEMPLATE_DIR / STATIC_DIR point at
+//! folders on disk instead, for custom themes. (In debug builds rust-embed reads the crate's own
+//! folders at run time, so editing a template needs no rebuild.)
+
+use std::{borrow::Cow, path::PathBuf};
+
+use rocket::{
+    get,
+    http::{ContentType, Header},
+    response::{self, Responder},
+    Request, Response, Route,
+};
+use rust_embed::RustEmbed;
+
+#[derive(RustEmbed)]
+#[folder = "templates/"]
+struct Templates;
+
+#[derive(RustEmbed)]
+#[folder = "static/"]
+struct Static;
+
+/// Every embedded template as (name, source), named as rocket_dyn_templates names files:
+/// `account.html.tera` → `account`, `email/goodbye/text.tera` stays a path under `email/`.
+pub fn page_templates() -> Vec<(String, String)> {
+    Templates::iter()
+        .filter(|path| !path.starts_with("email/"))
+        .filter_map(|path| {
+            let source = text(&path)?;
+            let name = path.trim_end_matches(".tera").trim_end_matches(".html");
+            Some((name.to_owned(), source))
+        })
+        .collect()
+}
+
+/// The mail templates as (name relative to `email/`, source): `goodbye/text.tera`.
+pub fn mail_templates() -> Vec<(String, String)> {
+    Templates::iter()
+        .filter_map(|path| {
+            let name = path.strip_prefix("email/")?.to_owned();
+            Some((name, text(&path)?))
+        })
+        .collect()
+}
+
+fn text(path: &str) -> Option<String> {
+    let file = Templates::get(path)?;
+    String::from_utf8(file.data.into_owned()).ok()
+}
+
+/// An empty folder for rocket_dyn_templates, which insists on scanning one even when every
+/// template is registered from memory.
+pub fn empty_template_dir() -> std::io::Result<PathBuf> {
+    let dir = std::env::temp_dir().join("gatehouse-embedded-templates");
+    std::fs::create_dir_all(&dir)?;
+    Ok(dir)
+}
+
+/// `/static/<path>` from the binary.
+pub fn static_routes() -> Vec<Route> {
+    rocket::routes![static_file]
+}
+
+pub struct Asset {
+    data: Cow<'static, [u8]>,
+    content_type: ContentType,
+}
+
+#[get("/static/<path..>", rank = 20)]
+fn static_file(path: PathBuf) -> Option<Asset> {
+    let name = path.to_str()?.replace('\\', "/");
+    let file = Static::get(&name)?;
+    let content_type = path
+        .extension()
+        .and_then(|ext| ext.to_str())
+        .and_then(ContentType::from_extension)
+        .unwrap_or(ContentType::Binary);
+    Some(Asset {
+        data: file.data,
+        content_type,
+    })
+}
+
+impl<'r> Responder<'r, 'static> for Asset {
+    fn respond_to(self, _: &'r Request<'_>) -> response::Result<'static> {
+        Response::build()
+            .header(self.content_type)
+            .header(Header::new("Cache-Control", "public, max-age=3600"))
+            .sized_body(self.data.len(), std::io::Cursor::new(self.data))
+            .ok()
+    }
+}
