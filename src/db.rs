@@ -38,14 +38,14 @@ pub async fn connect(url: &str, schema: Option<&str>) -> Result<DatabaseConnecti
         options.set_schema_search_path(schema.to_owned());
     }
     let db = Database::connect(options).await?;
-    migrate(&db).await?;
+    migrate(&db, url).await?;
     Ok(db)
 }
 
 /// Applies pending migrations. On PostgreSQL instances that start together take turns under an
 /// advisory lock (sea-orm-migration takes none, and concurrent `CREATE TABLE`s collide); on
 /// SQLite the file's own locking and `IF NOT EXISTS` suffice.
-async fn migrate(db: &DatabaseConnection) -> Result<(), DbErr> {
+async fn migrate(db: &DatabaseConnection, url: &str) -> Result<(), DbErr> {
     if db.get_database_backend() == DbBackend::Postgres {
         let pool = db.get_postgres_connection_pool();
         let mut lock = pool.acquire().await.map_err(sqlx_err)?;
@@ -64,7 +64,41 @@ async fn migrate(db: &DatabaseConnection) -> Result<(), DbErr> {
         unlocked.map_err(sqlx_err)?;
         return Ok(());
     }
+    // Several processes may share one SQLite file: they take turns through a lock file beside
+    // it (SQLite's `ALTER TABLE ... ADD COLUMN` has no IF NOT EXISTS to make a race harmless).
+    let _turn = match sqlite_file(url) {
+        Some(path) => Some(lock_file(path).await?),
+        None => None,
+    };
     Migrator::up(db, None).await
+}
+
+/// The database file of a SQLite URL (`sqlite://data/app.db?mode=rwc` → `data/app.db`), if it
+/// names one (not `:memory:`).
+fn sqlite_file(url: &str) -> Option<std::path::PathBuf> {
+    let rest = url
+        .strip_prefix("sqlite://")
+        .or_else(|| url.strip_prefix("sqlite:"))?;
+    let path = rest.split('?').next().unwrap_or_default();
+    (!path.is_empty() && !path.contains(":memory:")).then(|| path.into())
+}
+
+/// Holds an exclusive lock on `<database>-migrate.lock` until dropped.
+async fn lock_file(database: std::path::PathBuf) -> Result<std::fs::File, DbErr> {
+    let mut name = database.into_os_string();
+    name.push("-migrate.lock");
+    tokio::task::spawn_blocking(move || {
+        let file = std::fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&name)?;
+        file.lock()?;
+        Ok::<_, std::io::Error>(file)
+    })
+    .await
+    .map_err(|e| DbErr::Custom(format!("migration lock: {e}")))?
+    .map_err(|e| DbErr::Custom(format!("migration lock file: {e}")))
 }
 
 fn sqlx_err(err: sqlx::Error) -> DbErr {

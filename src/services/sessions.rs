@@ -133,9 +133,11 @@ pub async fn refresh(app: &AppState, token: &str, client: &ClientInfo) -> Result
         }
 
         let within_grace = session.previous_hash.as_deref() == Some(presented.as_str())
-            && session
-                .rotated_at
-                .is_some_and(|at| now - at <= app.settings.refresh_reuse_grace_secs);
+            && session.rotated_at.is_some_and(|at| {
+                // 0 turns the grace off, even within the second of the rotation.
+                let grace = app.settings.refresh_reuse_grace_secs;
+                grace > 0 && now - at <= grace
+            });
         if let (true, Some(rotated_at)) = (within_grace, session.rotated_at) {
             let child = app
                 .tokens

@@ -19,6 +19,8 @@
 //!   email change, deletion, the account page's security section, the durable mail outbox.
 //! - `hardening`: CORS and content types, unstorable text, atomic limits, client IPs, log-in
 //!   throttling, the hashing queue, session lifetimes, database outages, cookie names.
+//! - `instances`: three processes of the real binary on one database — shared sessions, limits,
+//!   throttles and mail, concurrent refreshes across instances, a rolling restart under load.
 //!
 //! Running:
 //! - SQLite (each test on its own temporary file): `cargo test`
@@ -35,6 +37,7 @@ mod browser;
 mod centre;
 mod config;
 mod hardening;
+mod instances;
 mod login;
 mod passwords;
 mod process;

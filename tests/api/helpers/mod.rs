@@ -18,7 +18,7 @@ pub use app::{
     base_figment, drop_schema, free_port, spawn, spawn_tracked, spawn_with, spawn_with_mail,
     spawn_with_settings, wait_for_port, Options, TestApp,
 };
-pub use mail::{receive_mail, start_mail_server, Mail};
+pub use mail::{receive_mail, start_mail_server, try_receive_mail, Mail};
 pub use pages::form_encode;
 pub use reply::{PageReply, Reply};
 
