@@ -62,10 +62,10 @@ mod tests {
 
     #[test]
     fn round_trips_and_refuses_other_keys() {
-        let sealer = Sealer::new("a-secret-of-some-length-0123456789", "outbox");
-        let sealed = sealer.seal(b"a link with a token").expect("seal");
+        let ours = Sealer::new("a-secret-of-some-length-0123456789", "outbox");
+        let sealed = ours.seal(b"a link with a token").expect("seal");
         assert!(!sealed.contains("token"));
-        assert_eq!(sealer.open(&sealed).expect("open"), b"a link with a token");
+        assert_eq!(ours.open(&sealed).expect("open"), b"a link with a token");
         let stranger = Sealer::new("another-secret-of-some-length-987654", "outbox");
         assert!(stranger.open(&sealed).is_err());
     }

@@ -56,16 +56,13 @@ impl Mailer {
     pub fn new(settings: &Settings, template_dir: Option<&Path>) -> Result<Self, String> {
         let root = template_dir.unwrap_or_else(|| Path::new("(built in)"));
         let glob = root.join("email/**/*.tera");
-        let mut templates = match template_dir {
-            Some(_) => {
-                Tera::new(&glob.to_string_lossy()).map_err(|e| format!("mail templates: {e}"))?
-            }
-            None => {
-                let mut tera = Tera::default();
-                tera.add_raw_templates(crate::assets::mail_templates())
-                    .map_err(|e| format!("mail templates: {e}"))?;
-                tera
-            }
+        let mut templates = if template_dir.is_some() {
+            Tera::new(&glob.to_string_lossy()).map_err(|e| format!("mail templates: {e}"))?
+        } else {
+            let mut tera = Tera::default();
+            tera.add_raw_templates(crate::assets::mail_templates())
+                .map_err(|e| format!("mail templates: {e}"))?;
+            tera
         };
         templates.autoescape_on(vec!["html.tera"]);
         for name in KINDS {

@@ -1,6 +1,7 @@
 //! A person in a real browser: headless Chromium driven over WebDriver (chromedriver) through a
-//! whole account life — register, account page, log out, log in, forgot password, the reset mail
-//! over real SMTP, the reset page, and the new password working where the old one fails.
+//! whole account life — register, confirm the address from the mailed link, see and end another
+//! session, read the security activity, log out, log in, forgot password, the reset mail over
+//! real SMTP, the reset page, and the new password working where the old one fails.
 //! Screenshots of every step go to `<target>/tmp/browser/<database>/`.
 //!
 //! Needs Debian's `chromium` and `chromium-driver`. Without them the test is skipped with a
@@ -18,7 +19,7 @@ use crate::helpers::{
     base_figment, drop_schema, free_port, receive_mail, start_mail_server, wait_for_port, PASSWORD,
 };
 use driver::{browser_available, start_chromium};
-use walk::Walk;
+use walk::{login_over_http, Walk};
 
 const NEW_PASSWORD: &str = "lighthouse-keeper-77";
 
@@ -94,7 +95,54 @@ async fn a_person_walks_through_the_whole_account_life_in_chromium() {
         "the account page shows the email: {text}"
     );
     assert!(text.contains("Member since"));
+    assert!(text.contains("Not verified"), "{text}");
     walk.shot("account").await;
+
+    // Confirm the address with the link from the verification mail.
+    let received = receive_mail(&mut mail, Duration::from_secs(15)).await;
+    assert_eq!(received.subject, "Confirm your email address for Gatehouse");
+    assert!(received.to.contains(email));
+    let link = received.link();
+    assert!(
+        link.starts_with(&format!("{}/verify-email?token=", walk.base)),
+        "{link}"
+    );
+    walk.browser.goto(&link).await.expect("open the link");
+    walk.wait_for_path("/verify-email").await;
+    walk.shot("verify-link").await;
+    walk.press("Confirm my email").await;
+    walk.wait_for_path("/account").await;
+    let text = walk.text().await;
+    assert!(
+        text.contains("Verified") && !text.contains("Not verified"),
+        "{text}"
+    );
+    walk.shot("verified").await;
+
+    // Signed in elsewhere too (an API client): two sessions; sign the other one out.
+    assert_eq!(login_over_http(port, email, PASSWORD).await, 200);
+    walk.open("/account").await;
+    walk.wait_for_path("/account").await;
+    assert_eq!(walk.count("ul.sessions > li").await, 2);
+    assert!(walk.text().await.contains("This device"));
+    walk.shot("two-sessions").await;
+    walk.press("Sign out").await;
+    walk.wait_for_path("/account").await;
+    assert_eq!(walk.count("ul.sessions > li").await, 1);
+    let text = walk.text().await;
+    assert!(text.contains("That session was signed out."), "{text}");
+    let activity = walk.section("activity-title").await;
+    for line in [
+        "Signed in",
+        "Email address verified",
+        "Verification email sent",
+        "A session was ended",
+    ] {
+        assert!(activity.contains(line), "{line} in {activity}");
+    }
+    walk.shot("one-session").await;
+    walk.scroll_to("activity-title").await;
+    walk.shot("activity").await;
 
     // Log out, then log in.
     walk.press("Log out").await;

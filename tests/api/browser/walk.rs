@@ -1,7 +1,12 @@
 //! [`Walk`]: what a person does in the browser — open, fill in by label, press, follow — with a
 //! screenshot of each step worth seeing.
 
-use std::{path::PathBuf, time::Duration};
+use std::{
+    io::{Read, Write},
+    net::TcpStream,
+    path::PathBuf,
+    time::Duration,
+};
 
 use fantoccini::{Client, Locator};
 
@@ -111,4 +116,63 @@ impl Walk {
         let file = self.shots.join(format!("{:02}-{name}.png", self.step));
         std::fs::write(&file, png).expect("write screenshot");
     }
+
+    /// How many elements match a CSS selector.
+    pub(super) async fn count(&self, css: &str) -> usize {
+        self.browser
+            .find_all(Locator::Css(css))
+            .await
+            .expect("find_all")
+            .len()
+    }
+
+    /// Scrolls the element with this id into view (for the next screenshot).
+    pub(super) async fn scroll_to(&self, id: &str) {
+        let script = "document.getElementById(arguments[0]).scrollIntoView();";
+        self.browser
+            .execute(script, vec![serde_json::json!(id)])
+            .await
+            .expect("scroll");
+    }
+
+    /// The visible text of the `<section>` labelled by the heading with id `heading`.
+    pub(super) async fn section(&self, heading: &str) -> String {
+        let css = format!("section[aria-labelledby='{heading}']");
+        self.browser
+            .find(Locator::Css(&css))
+            .await
+            .unwrap_or_else(|_| panic!("a section {css}"))
+            .text()
+            .await
+            .expect("text")
+    }
+}
+
+/// `POST /auth/login` with a JSON body over a plain TCP connection, as an API client elsewhere
+/// would; returns the status code.
+pub(super) async fn login_over_http(port: u16, email: &str, password: &str) -> u16 {
+    let body = serde_json::json!({ "email": email, "password": password }).to_string();
+    let request = format!(
+        "POST /auth/login HTTP/1.1\r\nHost: localhost:{port}\r\nContent-Type: application/json\r\n\
+         User-Agent: Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0\r\n\
+         Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    );
+    let response = tokio::task::spawn_blocking(move || {
+        let mut stream = TcpStream::connect(("127.0.0.1", port)).expect("connect");
+        stream
+            .set_read_timeout(Some(Duration::from_secs(10)))
+            .expect("timeout");
+        stream.write_all(request.as_bytes()).expect("send");
+        let mut response = String::new();
+        stream.read_to_string(&mut response).expect("read");
+        response
+    })
+    .await
+    .expect("the request thread");
+    response
+        .split_whitespace()
+        .nth(1)
+        .and_then(|code| code.parse().ok())
+        .unwrap_or_else(|| panic!("an HTTP status line: {response}"))
 }

@@ -79,32 +79,29 @@ pub async fn spawn_with_settings(settings: &[(&'static str, &str)]) -> TestApp {
 /// database. Returns the temporary directory / PostgreSQL schema to clean up.
 pub async fn base_figment() -> (Figment, Option<tempfile::TempDir>, Option<(String, String)>) {
     let figment = app_figment();
-    match std::env::var("TEST_DATABASE_URL")
+    let pg_url = std::env::var("TEST_DATABASE_URL")
         .ok()
-        .filter(|u| !u.is_empty())
-    {
-        Some(url) => {
-            let schema = format!("t_{}", uuid::Uuid::new_v4().simple());
-            let db = sea_orm::Database::connect(url.as_str())
-                .await
-                .expect("TEST_DATABASE_URL is set but PostgreSQL is unreachable");
-            db.execute_unprepared(&format!("CREATE SCHEMA {schema}"))
-                .await
-                .expect("create test schema");
-            let figment = figment
-                .merge(("gatehouse.database_url", url.clone()))
-                .merge(("gatehouse.database_schema", schema.clone()));
-            (figment, None, Some((url, schema)))
-        }
-        None => {
-            let dir = tempfile::tempdir().expect("temp dir");
-            let url = format!("sqlite://{}/test.db?mode=rwc", dir.path().display());
-            (
-                figment.merge(("gatehouse.database_url", url)),
-                Some(dir),
-                None,
-            )
-        }
+        .filter(|u| !u.is_empty());
+    if let Some(url) = pg_url {
+        let schema = format!("t_{}", uuid::Uuid::new_v4().simple());
+        let db = sea_orm::Database::connect(url.as_str())
+            .await
+            .expect("TEST_DATABASE_URL is set but PostgreSQL is unreachable");
+        db.execute_unprepared(&format!("CREATE SCHEMA {schema}"))
+            .await
+            .expect("create test schema");
+        let figment = figment
+            .merge(("gatehouse.database_url", url.clone()))
+            .merge(("gatehouse.database_schema", schema.clone()));
+        (figment, None, Some((url, schema)))
+    } else {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let url = format!("sqlite://{}/test.db?mode=rwc", dir.path().display());
+        (
+            figment.merge(("gatehouse.database_url", url)),
+            Some(dir),
+            None,
+        )
     }
 }
 

@@ -53,11 +53,11 @@ impl Cluster {
         .collect();
         env.push(("SMTP_PORT".into(), smtp_port.to_string()));
         let mut pg_schema = None;
-        match std::env::var("TEST_DATABASE_URL")
+        if let Some(url) = std::env::var("TEST_DATABASE_URL")
             .ok()
             .filter(|u| !u.is_empty())
         {
-            Some(url) => {
+            {
                 let schema = format!("t_{}", uuid::Uuid::new_v4().simple());
                 let db = sea_orm::Database::connect(url.as_str())
                     .await
@@ -72,10 +72,9 @@ impl Cluster {
                 env.push(("DATABASE_SCHEMA".into(), schema.clone()));
                 pg_schema = Some((url, schema));
             }
-            None => {
-                let url = format!("sqlite://{}/cluster.db?mode=rwc", logs.path().display());
-                env.push(("DATABASE_URL".into(), url));
-            }
+        } else {
+            let url = format!("sqlite://{}/cluster.db?mode=rwc", logs.path().display());
+            env.push(("DATABASE_URL".into(), url));
         }
         for (key, value) in settings {
             env.push(((*key).to_owned(), (*value).to_owned()));

@@ -16,6 +16,8 @@ fn detail(body: &serde_json::Value) -> &str {
     body["detail"].as_str().unwrap_or("<no detail>")
 }
 
+// One story across three processes reads best in one function.
+#[allow(clippy::too_many_lines)]
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn three_instances_share_sessions_limits_throttles_and_mail() {
     // No race grace: the replayed token below counts as reuse at once (the processes' clocks
