@@ -18,9 +18,9 @@ BIN="$CARGO_TARGET_DIR/release/gatehouse"
 WORK="$(mktemp -d)"
 trap 'kill "$SERVER" 2>/dev/null || true; rm -rf "$WORK"' EXIT
 
-SECRET_KEY="$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')" \
 # The per-IP login limit is lifted: every bench client is 127.0.0.1, and the flood below
 # measures the hashing queue, not the throttle (which would refuse it all after 50 failures).
+SECRET_KEY="$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')" \
 DATABASE_URL="sqlite://$WORK/bench.db?mode=rwc" BCRYPT_COST="$COST" COOKIE_SECURE=false \
 LOGIN_MAX_FAILURES_PER_IP=1000000 REGISTER_LIMIT_PER_IP=1000 \
 ROCKET_PORT="$PORT" LOG_LEVEL=warn ROCKET_PROFILE=release ROCKET_ADDRESS=127.0.0.1 \
@@ -28,6 +28,7 @@ ROCKET_PORT="$PORT" LOG_LEVEL=warn ROCKET_PROFILE=release ROCKET_ADDRESS=127.0.0
 SERVER=$!
 BASE="http://127.0.0.1:$PORT"
 for _ in $(seq 100); do curl -fs "$BASE/health" >/dev/null 2>&1 && break; sleep 0.1; done
+curl -fs "$BASE/health" >/dev/null || { echo "the server did not start:" >&2; cat "$WORK/server.log" >&2; exit 1; }
 
 rss_mb() { awk '/VmRSS/ { printf "%.1f", $2 / 1024 }' "/proc/$SERVER/status"; }
 json() { python3 -c "import json,sys; print(json.load(sys.stdin)['$1'])"; }
@@ -38,6 +39,10 @@ p99() { awk '$1 == "99%" { print $2 }' "$1"; }
 export BENCH_EMAIL="bench@example.com" BENCH_PASSWORD="bench-pass-2891-xq"
 curl -fs "$BASE/auth/register" -H 'Content-Type: application/json' \
     -d "{\"email\":\"$BENCH_EMAIL\",\"password\":\"$BENCH_PASSWORD\"}" >/dev/null
+for i in $(seq 0 7); do
+    curl -fs "$BASE/auth/register" -H 'Content-Type: application/json' \
+        -d "{\"email\":\"bench$i@example.com\",\"password\":\"$BENCH_PASSWORD\"}" >/dev/null
+done
 login() { curl -fs "$BASE/auth/login" -H 'Content-Type: application/json' \
     -d "{\"email\":\"$BENCH_EMAIL\",\"password\":\"$BENCH_PASSWORD\"}"; }
 export BENCH_ACCESS="$(login | json access_token)"
@@ -95,6 +100,7 @@ row "/users/me req/s during login storm" "$(rps "$WORK/me_storm.txt")"
 ACCEPTED="$(flood "d['accepted_per_s']")"
 row "flood: accepted logins/s (200 connections)" "$ACCEPTED ($(echo "scale=0; 100 * $ACCEPTED / $LIMIT" | bc)% of limit)"
 row "flood: p99 of accepted logins" "$(flood "d['accepted_p99_s']") s"
+row "flood: successful logins/s (right password)" "$(flood "d['succeeded_per_s']")"
 row "flood: share 503 / 429" "$(flood "d['share'].get('503', 0)") / $(flood "d['share'].get('429', 0)")"
 row "flood: /users/me p99 during the flood" "$(p99 "$WORK/me_flood.txt")"
 row "resident memory idle" "$IDLE_RSS MB"

@@ -12,6 +12,7 @@ mod m20261124_000002_create_sessions;
 mod m20261124_000003_create_password_resets;
 mod m20261130_000004_hardening;
 mod m20261130_000005_account_centre;
+mod m20261130_000006_throttle_pending;
 
 pub struct Migrator;
 
@@ -24,6 +25,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261124_000003_create_password_resets::Migration),
             Box::new(m20261130_000004_hardening::Migration),
             Box::new(m20261130_000005_account_centre::Migration),
+            Box::new(m20261130_000006_throttle_pending::Migration),
         ]
     }
 }

@@ -23,8 +23,8 @@ const SCHEME: &str = "gh2:";
 /// bcrypt's input limit, which only plain (legacy) hashes are subject to.
 const BCRYPT_MAX_BYTES: usize = 72;
 /// How many hashes may wait per core before new ones are refused: at cost 12 (about 0.25 s a
-/// hash) a full queue drains in about two seconds.
-const QUEUE_PER_CORE: usize = 8;
+/// hash) a full queue drains in about a second.
+const QUEUE_PER_CORE: usize = 4;
 
 pub struct PasswordHasher {
     cost: u32,

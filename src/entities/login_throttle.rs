@@ -11,6 +11,8 @@ pub struct Model {
     pub window_start: i64,
     pub locked_until: i64,
     pub updated_at: i64,
+    /// Attempts whose password is being checked right now.
+    pub pending: i32,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

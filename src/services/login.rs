@@ -12,7 +12,8 @@ use crate::{
     services::{
         audit::{self, Kind},
         sessions::{self, IssuedTokens},
-        throttle, ClientInfo,
+        throttle::{self, AfterFailure},
+        ClientInfo,
     },
     state::AppState,
 };
@@ -88,7 +89,7 @@ pub async fn check_password(
     };
     if verdict.matched() {
         throttle::succeeded(app, &reservation).await?;
-    } else if reservation.starts_throttling {
+    } else if throttle::failed(app, &reservation).await? == AfterFailure::StartedThrottling {
         if let Some(user) = find_by_identifier(app, identifier).await? {
             log::warn!(
                 "log-in throttled for user {} after repeated failures",

@@ -128,3 +128,24 @@ async fn wrong_current_passwords_count_like_failed_logins() {
     let after = app.user("changer@example.com").await.expect("user");
     assert_eq!(after.password_hash, hash, "the password did not change");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn parallel_correct_logins_never_count_as_failures() {
+    let app = spawn().await;
+    app.register("busy@example.com").await;
+    let login = json!({ "email": "busy@example.com", "password": PASSWORD });
+    // As many at once as failures are allowed: every one succeeds.
+    let replies = app
+        .post_json_at_once("/auth/login", vec![login.clone(); 5])
+        .await;
+    assert!(replies.iter().all(|r| r.status == Status::Ok));
+    // More than that at once: the surplus is asked to come back in a second, nothing more.
+    let replies = app.post_json_at_once("/auth/login", vec![login; 12]).await;
+    for reply in &replies {
+        let transient = reply.status == Status::TooManyRequests
+            && retry_after(reply.header("Retry-After")) == 1;
+        assert!(reply.status == Status::Ok || transient, "{}", reply.body);
+    }
+    let after = app.login("busy@example.com", PASSWORD).await;
+    assert_eq!(after.status, Status::Ok, "no lock was left: {}", after.body);
+}
