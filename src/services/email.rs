@@ -16,16 +16,16 @@ use crate::{
     mail::To,
     services::{
         audit::{self, Kind},
-        login, rate_limit, ClientInfo,
+        rate_limit, ClientInfo,
     },
     state::AppState,
 };
 
 pub const INVALID_TOKEN: &str = "Invalid or expired verification token";
-const TTL_SECS: i64 = 24 * 3600;
-const HOUR: i64 = 3600;
+pub(super) const TTL_SECS: i64 = 24 * 3600;
+pub(super) const HOUR: i64 = 3600;
 const VERIFY: &str = "verify";
-const CHANGE: &str = "change_email";
+pub(super) const CHANGE: &str = "change_email";
 
 /// What a confirmed link did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -34,7 +34,7 @@ pub enum Confirmed {
     EmailChanged,
 }
 
-async fn issue(
+pub(super) async fn issue(
     db: &impl ConnectionTrait,
     now: i64,
     user_id: i32,
@@ -91,7 +91,12 @@ pub async fn send_verification(
 }
 
 /// Limits link mails per account and per client like forgot-password does.
-async fn limit(app: &AppState, what: &str, user_id: i32, client: &ClientInfo) -> Result<()> {
+pub(super) async fn limit(
+    app: &AppState,
+    what: &str,
+    user_id: i32,
+    client: &ClientInfo,
+) -> Result<()> {
     rate_limit::hit(
         app,
         &[
@@ -194,93 +199,6 @@ pub async fn confirm(app: &AppState, token: &str, client: &ClientInfo) -> Result
     audit::record(&txn, now, Some(user.id), kind, client, json!({})).await?;
     txn.commit().await?;
     Ok(outcome)
-}
-
-/// Asks to move the account to `new_email`. The answer is the same whether or not the address is
-/// taken: a free address gets the confirmation link (and the old one a notice); a taken one gets
-/// a "someone tried to use this address" mail instead.
-pub async fn request_change(
-    app: &AppState,
-    user: &user::Model,
-    password: &str,
-    new_email: &str,
-    client: &ClientInfo,
-) -> Result<()> {
-    let mut errors = Vec::new();
-    if password.is_empty() {
-        errors.push(FieldError::new(
-            Field::CurrentPassword,
-            "enter your password",
-        ));
-    }
-    let email = Email::parse(new_email)
-        .map_err(|message| errors.push(FieldError::new(Field::NewEmail, message)))
-        .ok();
-    if email.as_ref().is_some_and(|e| e.key() == user.email_key) {
-        errors.push(FieldError::new(
-            Field::NewEmail,
-            "new email must differ from the current one",
-        ));
-    }
-    Error::check(errors)?;
-    let Some(email) = email else {
-        return Err(Error::internal("parsed email missing without an error"));
-    };
-    let verdict = login::check_password(
-        app,
-        &user.email_key,
-        password,
-        Some(&user.password_hash),
-        client,
-    )
-    .await?;
-    if !verdict.matched() {
-        return Err(Error::IncorrectPassword);
-    }
-    limit(app, "change-email", user.id, client).await?;
-
-    let now = app.clock.now();
-    let in_use = user::Entity::find()
-        .filter(user::Column::EmailKey.eq(email.key()))
-        .one(&app.db)
-        .await?
-        .is_some();
-    let txn = app.db.begin().await?;
-    if in_use {
-        let stranger = To {
-            address: email.as_str(),
-            user_id: None,
-        };
-        app.mailer.address_in_use(&txn, now, stranger).await?;
-    } else {
-        let token = issue(&txn, now, user.id, CHANGE, email.as_str()).await?;
-        let wanted = To {
-            address: email.as_str(),
-            user_id: Some(user.id),
-        };
-        app.mailer
-            .confirm_new_email(&txn, now, wanted, &token, TTL_SECS / HOUR)
-            .await?;
-        let current = To {
-            address: &user.email,
-            user_id: Some(user.id),
-        };
-        app.mailer
-            .email_changed(&txn, now, current, email.as_str())
-            .await?;
-    }
-    let detail = json!({});
-    audit::record(
-        &txn,
-        now,
-        Some(user.id),
-        Kind::EmailChangeRequested,
-        client,
-        detail,
-    )
-    .await?;
-    txn.commit().await?;
-    Ok(())
 }
 
 /// Sends a new verification link to `address` if an unverified account has it, with the same

@@ -8,6 +8,7 @@ pub mod audit;
 mod client;
 pub mod deletion;
 pub mod email;
+pub mod email_change;
 pub mod housekeeping;
 pub mod login;
 pub mod password_reset;

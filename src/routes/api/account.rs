@@ -7,7 +7,7 @@ use utoipa::ToSchema;
 use crate::{
     error::Result,
     http::{CurrentUser, JsonBody},
-    services::{deletion, email, ClientInfo},
+    services::{deletion, email, email_change, ClientInfo},
     state::AppState,
 };
 
@@ -108,7 +108,7 @@ pub async fn change_email(
     body: JsonBody<ChangeEmailRequest>,
 ) -> Result<(Status, Json<MessageResponse>)> {
     let body = body.0;
-    email::request_change(app, &user.0.user, &body.password, &body.new_email, &client).await?;
+    email_change::request(app, &user.0.user, &body.password, &body.new_email, &client).await?;
     Ok((
         Status::Accepted,
         Json(MessageResponse {

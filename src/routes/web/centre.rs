@@ -12,7 +12,7 @@ use rocket::{
 use crate::{
     error::Field,
     http::{cookies, ButtonForm, CsrfForm, PageUser},
-    services::{deletion, email, session_list, ClientInfo},
+    services::{deletion, email, email_change, session_list, ClientInfo},
     state::AppState,
 };
 
@@ -87,7 +87,7 @@ pub async fn change_email(
     client: ClientInfo,
     form: CsrfForm<ChangeEmailForm>,
 ) -> Answer {
-    let requested = email::request_change(
+    let requested = email_change::request(
         app,
         &user.0.user,
         &form.current_password,
