@@ -59,7 +59,16 @@ pub fn empty_template_dir() -> std::io::Result<PathBuf> {
 
 /// `/static/<path>` from the binary.
 pub fn static_routes() -> Vec<Route> {
-    rocket::routes![static_file]
+    rocket::routes![static_file, favicon]
+}
+
+/// Browsers ask for `/favicon.ico` whatever the page says; they all read SVG.
+#[get("/favicon.ico")]
+fn favicon() -> Option<Asset> {
+    Some(Asset {
+        data: Static::get("favicon.svg")?.data,
+        content_type: ContentType::SVG,
+    })
 }
 
 pub struct Asset {

@@ -78,6 +78,9 @@ pub enum Error {
     /// 403.
     #[error("{0}")]
     Forbidden(&'static str),
+    /// 403: a form without this browser's CSRF token (expired page, cookies off, another site).
+    #[error("The form has expired or was not sent by this site; reload the page and try again")]
+    CsrfRefused,
     /// 404.
     #[error("Not Found")]
     NotFound,
@@ -148,7 +151,7 @@ impl Error {
             Self::Conflict(_) => 409,
             Self::IncorrectPassword | Self::BadRequest(_) => 400,
             Self::Unauthorized(_) => 401,
-            Self::Forbidden(_) => 403,
+            Self::Forbidden(_) | Self::CsrfRefused => 403,
             Self::NotFound => 404,
             Self::MethodNotAllowed(_) => 405,
             Self::PayloadTooLarge => 413,

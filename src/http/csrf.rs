@@ -24,9 +24,6 @@ use crate::{
     state::AppState,
 };
 
-const REFUSED: &str =
-    "The form has expired or was not sent by this site; reload the page and try again";
-
 /// The current browser's CSRF token, to put in forms.
 #[derive(Debug, Clone)]
 pub struct CsrfToken(String);
@@ -103,7 +100,7 @@ impl<'r, T: for<'a> FromForm<'a> + Send + 'static> FromData<'r> for CsrfForm<T> 
             return fail(req, Error::internal("application state missing"));
         };
         if !req.content_type().is_some_and(|ct| ct.is_form()) {
-            return fail(req, Error::Forbidden(REFUSED));
+            return fail(req, Error::CsrfRefused);
         }
         let limit = req.limits().get("form").unwrap_or(Limits::FORM);
         let body = match data.open(limit.min(64.kibibytes())).into_string().await {
@@ -126,7 +123,7 @@ impl<'r, T: for<'a> FromForm<'a> + Send + 'static> FromData<'r> for CsrfForm<T> 
             }
         }
         if !submitted.is_some_and(|token| same(&token, csrf.as_str())) {
-            return fail(req, Error::Forbidden(REFUSED));
+            return fail(req, Error::CsrfRefused);
         }
         match Form::<T>::parse_encoded(RawStr::new(&body)) {
             Ok(form) => Outcome::Success(Self { form, csrf }),

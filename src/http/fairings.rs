@@ -11,7 +11,7 @@ use rocket::{
 pub struct SecurityHeaders;
 
 const PAGE_CSP: &str =
-    "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; \
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; form-action 'self'; \
                         frame-ancestors 'none'; base-uri 'none'";
 const DOCS_CSP: &str = "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline' \
                         https://fonts.googleapis.com; img-src 'self' data: blob:; font-src 'self' data: \

@@ -87,6 +87,15 @@ impl<'r> FromRequest<'r> for PageUser {
     }
 }
 
+/// The page user if a guard already found one for this request (error pages show the real
+/// header without checking the session again).
+pub fn signed_in_user(req: &Request<'_>) -> Option<Authenticated> {
+    req.local_cache(|| -> Found { Err(None) })
+        .as_ref()
+        .ok()
+        .cloned()
+}
+
 async fn page_user(req: &Request<'_>) -> Found {
     let app = req
         .rocket()

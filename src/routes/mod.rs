@@ -22,7 +22,7 @@ pub enum ErrorReply {
 /// whose `Accept` prefers HTML, and form posts (which only pages send). Everyone else gets the
 /// API's JSON.
 #[catch(default)]
-pub fn catcher(status: Status, req: &Request<'_>) -> ErrorReply {
+pub async fn catcher(status: Status, req: &Request<'_>) -> ErrorReply {
     let err = for_status(status, req);
     let path = req.uri().path();
     let api = is_api_path(path.as_str()) || path.starts_with("/docs");
@@ -31,6 +31,8 @@ pub fn catcher(status: Status, req: &Request<'_>) -> ErrorReply {
         .is_some_and(|accept| accept.preferred().media_type().is_html());
     let form_post = req.content_type().is_some_and(|ct| ct.is_form());
     if (wants_html || form_post) && !api {
+        // The page's header shows who is signed in, as every other page does.
+        let _ = req.guard::<Option<crate::http::PageUser>>().await;
         ErrorReply::Page(web::WebError(err))
     } else {
         ErrorReply::Json(err)

@@ -138,9 +138,12 @@ async fn usable(
     })
 }
 
-/// Whether a reset link can still be used (for showing the form; [`reset`] checks again).
-pub async fn is_valid(app: &AppState, token: &str) -> Result<bool> {
-    Ok(usable(app, token, app.clock.now()).await?.is_some())
+/// The address of the account a reset link can still be used for (for showing the form, with
+/// the address for password managers; [`reset`] checks again).
+pub async fn account_email(app: &AppState, token: &str) -> Result<Option<String>> {
+    Ok(usable(app, token, app.clock.now())
+        .await?
+        .map(|(_, user)| user.email))
 }
 
 /// Sets a new password with a token from a reset mail. The token is checked first, then the
@@ -153,7 +156,7 @@ pub async fn reset(
     new_password: String,
     confirm: Option<&str>,
     client: &ClientInfo,
-) -> Result<()> {
+) -> Result<String> {
     let now = app.clock.now();
     let invalid = || Error::BadRequest(INVALID_TOKEN);
     let (row, user) = usable(app, token, now).await?.ok_or_else(invalid)?;
@@ -203,5 +206,5 @@ pub async fn reset(
     )
     .await?;
     txn.commit().await?;
-    Ok(())
+    Ok(user.email)
 }

@@ -12,6 +12,7 @@ use crate::{
     error::{Error, Field, FieldError},
     http::{
         error::{headers_of, log_cause, status_of},
+        guards::signed_in_user,
         CsrfToken, PageUser,
     },
     services::sessions::Authenticated,
@@ -209,10 +210,25 @@ impl<'r> Responder<'r, 'static> for WebError {
         let err = self.0;
         log_cause(req, &err);
         let status = status_of(&err);
-        let title = status.reason().unwrap_or("Error");
+        let (title, detail) = match status.code {
+            404 => (
+                "Page not found",
+                "We could not find the page you asked for. Check the address, or start again from \
+                 the home page."
+                    .to_owned(),
+            ),
+            _ => (
+                status.reason().unwrap_or("Error"),
+                sentence(&err.public_message()),
+            ),
+        };
         let mut page = Page::new("error", title)
             .status(status)
-            .with("detail", sentence(&err.public_message()));
+            .with("detail", detail)
+            .with("csrf_refused", matches!(err, Error::CsrfRefused));
+        if let Some(auth) = signed_in_user(req) {
+            page = page.signed_in(&auth);
+        }
         page.headers = headers_of(&err);
         page.respond_to(req)
     }

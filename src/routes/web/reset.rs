@@ -12,14 +12,11 @@ use rocket::{
 use crate::{
     error::Error,
     http::{ClientIp, CsrfForm, CsrfToken, PageUser},
-    services::{
-        password_reset::{self, FORGOT_PASSWORD_MSG},
-        ClientInfo,
-    },
+    services::{password_reset, ClientInfo},
     state::AppState,
 };
 
-use super::page::{Page, WebError};
+use super::page::{Page, PageOrRedirect, WebError};
 
 #[derive(FromForm)]
 pub struct ForgotForm {
@@ -46,9 +43,10 @@ pub async fn forgot(
     form: CsrfForm<ForgotForm>,
 ) -> Result<Result<Flash<Redirect>, Page>, WebError> {
     match password_reset::request(app, &form.email, client_ip.0).await {
+        // The address goes to the confirmation page through the flash (signed, this browser only).
         Ok(()) => Ok(Ok(Flash::success(
-            Redirect::to("/forgot-password"),
-            FORGOT_PASSWORD_MSG,
+            Redirect::to("/forgot-password/sent"),
+            form.email.trim(),
         ))),
         Err(err) => Page::new("forgot_password", "Forgot your password?")
             .csrf(&form.csrf)
@@ -56,6 +54,24 @@ pub async fn forgot(
             .rejected(err)
             .map(Err),
     }
+}
+
+/// "Check your inbox", repeating the address; without a fresh request, back to the form.
+#[get("/forgot-password/sent")]
+pub fn forgot_sent(
+    app: &State<AppState>,
+    user: Option<PageUser>,
+    flash: Option<FlashMessage<'_>>,
+) -> PageOrRedirect {
+    let Some(flash) = flash else {
+        return PageOrRedirect::Redirect(Redirect::to("/forgot-password"));
+    };
+    PageOrRedirect::Page(
+        Page::new("forgot_sent", "Check your inbox")
+            .user(user.as_ref())
+            .keep("email", flash.message())
+            .with("minutes", app.settings.reset_token_ttl_secs / 60),
+    )
 }
 
 #[get("/reset-password?<token>")]
@@ -66,13 +82,14 @@ pub async fn reset_form(
     csrf: CsrfToken,
 ) -> Result<Page, WebError> {
     let token = token.unwrap_or_default();
-    if !password_reset::is_valid(app, &token).await? {
+    let Some(email) = password_reset::account_email(app, &token).await? else {
         return Ok(invalid_link());
-    }
+    };
     Ok(Page::new("reset_password", "Set a new password")
         .user(user.as_ref())
         .csrf(&csrf)
-        .keep("token", &token))
+        .keep("token", &token)
+        .with("account_email", email))
 }
 
 #[derive(FromForm)]
@@ -99,8 +116,11 @@ pub async fn reset(
         &client,
     );
     match reset.await {
-        Ok(()) => Ok(Ok(Flash::success(
-            Redirect::to("/login"),
+        Ok(email) => Ok(Ok(Flash::success(
+            Redirect::to(format!(
+                "/login?email={}",
+                rocket::http::RawStr::new(&email).percent_encode()
+            )),
             "Your password has been changed. Log in with your new password.",
         ))),
         Err(Error::BadRequest(_)) => Ok(Err(invalid_link())),

@@ -64,7 +64,10 @@ pub async fn register(
     };
     let user = match accounts::register(app, registration, &client).await {
         Ok(user) => user,
-        Err(err) => return page.rejected(err).map(Err),
+        Err(err) => {
+            let taken = matches!(&err, Error::Conflict(e) if e.field == Field::Email);
+            return page.with("email_taken", taken).rejected(err).map(Err);
+        }
     };
     if app.settings.require_email_verification {
         let page = Page::new("check_inbox", "Check your inbox").keep("email", &user.email);
@@ -90,9 +93,10 @@ pub struct LoginForm {
     remember: bool,
 }
 
-#[get("/login?<next>")]
+#[get("/login?<next>&<email>")]
 pub fn login_form(
     next: Option<String>,
+    email: Option<String>,
     user: Option<PageUser>,
     csrf: CsrfToken,
     flash: Option<FlashMessage<'_>>,
@@ -107,7 +111,8 @@ pub fn login_form(
         Page::new("login", "Log in")
             .csrf(&csrf)
             .flash(flash)
-            .keep("next", next.as_deref().unwrap_or("")),
+            .keep("next", next.as_deref().unwrap_or(""))
+            .keep("identifier", email.as_deref().unwrap_or("")),
     )
 }
 
@@ -174,6 +179,14 @@ pub async fn login(
         }
         Err(err) => page.rejected(err).map(Err),
     }
+}
+
+/// Typing /logout in the address bar is a habit: it gets a page with the button, not a 405.
+#[get("/logout")]
+pub fn logout_page(user: Option<PageUser>, csrf: CsrfToken) -> Page {
+    Page::new("logout", "Log out")
+        .user(user.as_ref())
+        .csrf(&csrf)
 }
 
 #[post("/logout", data = "<_form>")]

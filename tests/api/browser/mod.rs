@@ -164,7 +164,7 @@ async fn a_person_walks_through_the_whole_account_life_in_chromium() {
     walk.wait_for_path("/forgot-password").await;
     walk.fill("Email", email).await;
     walk.press("Send reset link").await;
-    walk.wait_for_path("/forgot-password").await;
+    walk.wait_for_path("/forgot-password/sent").await;
     assert!(walk
         .text()
         .await

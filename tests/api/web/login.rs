@@ -53,7 +53,14 @@ async fn logout_is_a_post_that_ends_the_session() {
     let app = web_app(false).await;
     register(&app, "bye@example.com", "").await;
     let user = app.user("bye@example.com").await.expect("user");
-    assert_eq!(app.page("/logout").await.status, Status::MethodNotAllowed);
+    // Typing /logout in the address bar shows a page with the button; it ends nothing itself.
+    let typed = app.page("/logout").await;
+    assert_eq!(typed.status, Status::Ok);
+    assert!(typed.html.contains(">Log out</button>"));
+    assert!(
+        typed.html.contains("bye@example.com"),
+        "the header and page know who it is"
+    );
 
     let reply = logout(&app).await;
     assert_eq!(reply.status, Status::SeeOther);

@@ -45,9 +45,19 @@ async fn every_page_has_its_labels_buttons_and_one_h1() {
                 "{path}: button {button}"
             );
         }
-        assert!(!page.html.contains("<script"), "{path}: no JavaScript");
+        // Only the same-origin show-password script; the page works without it.
+        assert_eq!(page.html.matches("<script").count(), 1, "{path}");
+        assert!(page
+            .html
+            .contains(r#"<script src="/static/show-password.js" defer></script>"#));
         let csp = page.header("Content-Security-Policy").expect("CSP");
         assert!(!csp.contains("unsafe-inline") && csp.contains("frame-ancestors 'none'"));
+        assert!(csp.contains("script-src 'self'"), "{csp}");
+        assert!(
+            page.html
+                .contains(r##"<a class="skip-link" href="#main">"##),
+            "{path}"
+        );
         assert_eq!(page.header("X-Frame-Options"), Some("DENY"));
         assert_eq!(page.header("Referrer-Policy"), Some("no-referrer"));
         assert_eq!(page.header("X-Content-Type-Options"), Some("nosniff"));
@@ -74,7 +84,12 @@ async fn browsers_get_error_pages_and_api_clients_get_json() {
     )
     .await;
     assert_eq!(page.status, Status::NotFound);
-    assert!(page.html.contains("<h1>Not Found</h1>"), "{}", page.html);
+    assert!(
+        page.html.contains("<h1>Page not found</h1>"),
+        "{}",
+        page.html
+    );
+    assert!(page.html.contains("href=\"/\""), "a way back home");
     let api = app
         .client
         .get("/users/nope")

@@ -15,11 +15,15 @@ async fn forgot_and_reset_in_the_browser() {
             .submit_with_csrf("/forgot-password", "/forgot-password", &[("email", email)])
             .await;
         assert_eq!(reply.status, Status::SeeOther);
-        assert_eq!(reply.location.as_deref(), Some("/forgot-password"));
-        let page = app.page("/forgot-password").await;
+        assert_eq!(reply.location.as_deref(), Some("/forgot-password/sent"));
+        // Its own page: the address again, how long the link lasts, where else to look.
+        let page = app.page("/forgot-password/sent").await;
         assert!(page
             .html
             .contains("If an account exists for that email, a reset link has been sent."));
+        assert!(page.html.contains(email), "{}", page.html);
+        assert!(page.html.contains("expires in 30 minutes"));
+        assert!(page.html.contains("spam"));
     }
     let link = app.next_mail().await.reset_link();
     let path = link.trim_start_matches("http://localhost:8000");
@@ -67,12 +71,16 @@ async fn forgot_and_reset_in_the_browser() {
         )
         .await;
     assert_eq!(done.status, Status::SeeOther);
-    assert_eq!(done.location.as_deref(), Some("/login"));
-    assert!(app
-        .page("/login")
-        .await
-        .html
-        .contains("Your password has been changed."));
+    // The login page comes with the address filled in.
+    let to_login = done.location.clone().unwrap_or_default();
+    assert_eq!(to_login, "/login?email=web-reset@example.com");
+    let login_page = app.page(&to_login).await;
+    assert!(login_page.html.contains("Your password has been changed."));
+    assert!(
+        login_page.html.contains(r#"value="web-reset@example.com""#),
+        "{}",
+        login_page.html
+    );
     assert_eq!(
         app.page(path).await.status,
         Status::BadRequest,
