@@ -6,9 +6,12 @@
 //! - `account`: changing the password on the account page.
 //! - `reset`: forgot password and the reset page.
 //! - `csrf`: forms refuse missing, forged and foreign CSRF tokens; cross-site API requests.
+//! - `guidance`: truthful headers, passphrases, focus and titles after errors, password
+//!   managers, no silent moments, contrast of focus rings and borders.
 
 mod account;
 mod csrf;
+mod guidance;
 mod login;
 mod pages;
 mod register;
