@@ -34,6 +34,14 @@ impl AppState {
         Self(Arc::new(shared))
     }
 
+    /// A turn at the row-lock gate; see [`Shared::lock_gate`].
+    pub async fn lock_turn(&self) -> crate::error::Result<tokio::sync::SemaphorePermit<'_>> {
+        self.lock_gate
+            .acquire()
+            .await
+            .map_err(|_| crate::error::Error::internal("lock gate closed"))
+    }
+
     /// Asks background work to stop (on shutdown; tests use it to simulate a stopped process).
     pub fn stop_background(&self) {
         self.stop.send_replace(true);

@@ -188,47 +188,39 @@ pub async fn change_password(
         return Err(Error::internal("parsed password missing without an error"));
     };
 
-    let verdict = login::check_password(
-        app,
-        &user.email_key,
-        &change.current,
-        Some(&user.password_hash),
-        client,
-    )
-    .await?;
-    if !verdict.matched() {
-        return Err(Error::IncorrectPassword);
-    }
+    login::confirm_password(app, user, &change.current, client).await?;
     let hash = app.hasher.hash(password.expose()).await?;
     let now = app.clock.now();
     let txn = app.db.begin().await?;
-    store_password(app, &txn, user, hash, Some(session_id)).await?;
-    let to = To {
-        address: &user.email,
-        user_id: Some(user.id),
-    };
-    app.mailer.password_changed(&txn, now, to).await?;
-    audit::record(
-        &txn,
-        now,
-        Some(user.id),
-        Kind::PasswordChanged,
+    let done = Done {
+        kind: Kind::PasswordChanged,
+        keep: Some(session_id),
         client,
-        json!({}),
-    )
-    .await?;
+        now,
+    };
+    store_password(app, &txn, user, hash, &done).await?;
     txn.commit().await?;
     Ok(())
 }
 
-/// Every password change goes through here: the new hash, no outstanding reset token, and no
-/// session left but `keep`. Part of the caller's transaction.
+/// How a password change came about, for its notice and its activity row.
+pub struct Done<'a> {
+    pub kind: Kind,
+    /// The session that made the change keeps going; every other one ends.
+    pub keep: Option<&'a str>,
+    pub client: &'a ClientInfo,
+    pub now: i64,
+}
+
+/// Every password change goes through here: the new hash, no outstanding reset token, no
+/// session left but `done.keep`, the "password changed" mail and the activity row. Part of the
+/// caller's transaction.
 pub async fn store_password(
     app: &AppState,
     txn: &DatabaseTransaction,
     user: &user::Model,
     hash: String,
-    keep: Option<&str>,
+    done: &Done<'_>,
 ) -> Result<()> {
     let mut active: user::ActiveModel = user.clone().into();
     active.password_hash = Set(hash);
@@ -237,5 +229,19 @@ pub async fn store_password(
         .filter(password_reset::Column::UserId.eq(user.id))
         .exec(txn)
         .await?;
-    sessions::revoke_all(txn, user.id, keep, app.clock.now()).await
+    sessions::revoke_all(txn, user.id, done.keep, done.now).await?;
+    let to = To {
+        address: &user.email,
+        user_id: Some(user.id),
+    };
+    app.mailer.password_changed(txn, done.now, to).await?;
+    audit::record(
+        txn,
+        done.now,
+        Some(user.id),
+        done.kind,
+        done.client,
+        json!({}),
+    )
+    .await
 }

@@ -29,17 +29,7 @@ pub async fn delete_account(
             "enter your password",
         )]));
     }
-    let verdict = login::check_password(
-        app,
-        &user.email_key,
-        password,
-        Some(&user.password_hash),
-        client,
-    )
-    .await?;
-    if !verdict.matched() {
-        return Err(Error::IncorrectPassword);
-    }
+    login::confirm_password(app, user, password, client).await?;
     let now = app.clock.now();
     let txn = app.db.begin().await?;
     session::Entity::delete_many()

@@ -48,17 +48,7 @@ pub async fn request(
     let Some(email) = email else {
         return Err(Error::internal("parsed email missing without an error"));
     };
-    let verdict = login::check_password(
-        app,
-        &user.email_key,
-        password,
-        Some(&user.password_hash),
-        client,
-    )
-    .await?;
-    if !verdict.matched() {
-        return Err(Error::IncorrectPassword);
-    }
+    login::confirm_password(app, user, password, client).await?;
     limit(app, "change-email", user.id, client).await?;
 
     let now = app.clock.now();

@@ -108,6 +108,23 @@ pub async fn check_password(
     Ok(verdict)
 }
 
+/// The signed-in user's password once more, before a change that needs it (password, email,
+/// deletion): throttled like a log-in; a wrong one is [`Error::IncorrectPassword`].
+pub async fn confirm_password(
+    app: &AppState,
+    user: &user::Model,
+    password: &str,
+    client: &ClientInfo,
+) -> Result<()> {
+    let hash = Some(user.password_hash.as_str());
+    let verdict = check_password(app, &user.email_key, password, hash, client).await?;
+    if verdict.matched() {
+        Ok(())
+    } else {
+        Err(Error::IncorrectPassword)
+    }
+}
+
 /// Stores the password again under the current scheme and cost. A failure only delays the
 /// upgrade to the next log-in, so it is logged rather than refused.
 async fn upgrade_hash(app: &AppState, user: &user::Model, password: &str) {

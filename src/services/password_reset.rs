@@ -190,21 +190,13 @@ pub async fn reset(
     if consumed.rows_affected != 1 {
         return Err(invalid());
     }
-    accounts::store_password(app, &txn, &user, hash, None).await?;
-    let to = To {
-        address: &user.email,
-        user_id: Some(user.id),
-    };
-    app.mailer.password_changed(&txn, now, to).await?;
-    audit::record(
-        &txn,
-        now,
-        Some(user.id),
-        Kind::ResetCompleted,
+    let done = accounts::Done {
+        kind: Kind::ResetCompleted,
+        keep: None,
         client,
-        json!({}),
-    )
-    .await?;
+        now,
+    };
+    accounts::store_password(app, &txn, &user, hash, &done).await?;
     txn.commit().await?;
     Ok(user.email)
 }

@@ -72,11 +72,7 @@ pub async fn lock_buckets(txn: &DatabaseTransaction, buckets: &[&str], now: i64)
 /// counted, so a client that waits as told gets through.
 pub async fn hit(app: &AppState, limits: &[Limit]) -> Result<()> {
     let now = app.clock.now();
-    let _turn = app
-        .lock_gate
-        .acquire()
-        .await
-        .map_err(|_| Error::internal("lock gate closed"))?;
+    let _turn = app.lock_turn().await?;
     let txn = app.db.begin().await?;
     let buckets: Vec<&str> = limits.iter().map(|l| l.bucket.as_str()).collect();
     lock_buckets(&txn, &buckets, now).await?;

@@ -118,11 +118,7 @@ async fn with_rows<T>(
     decide: impl FnOnce(&mut login_throttle::Model, &mut login_throttle::Model, i64) -> T,
 ) -> Result<T> {
     let now = app.clock.now();
-    let _turn = app
-        .lock_gate
-        .acquire()
-        .await
-        .map_err(|_| Error::internal("lock gate closed"))?;
+    let _turn = app.lock_turn().await?;
     let txn = app.db.begin().await?;
     let (first, second) = if account < ip {
         (account, ip)
