@@ -2,15 +2,26 @@
 //! whole account life — register, confirm the address from the mailed link, see and end another
 //! session, read the security activity, log out, log in, forgot password, the reset mail over
 //! real SMTP, the reset page, and the new password working where the old one fails.
-//! Screenshots of every step go to `<target>/tmp/browser/<database>/`.
+//! Screenshots of every step go to `<target>/tmp/browser/<database>/` (a few also at 375 px).
+//! A second test (`tour`) audits every page in each state with axe-core at 1280 and 375 px and
+//! walks in with the keyboard alone; its screenshots go to
+//! `<target>/tmp/browser/<database>-pages/`.
 //!
-//! Needs Debian's `chromium` and `chromium-driver`. Without them the test is skipped with a
-//! message, unless `GATEHOUSE_BROWSER_TEST=required` (as in CI), which makes it fail instead.
+//! Needs Debian's `chromium` and `chromium-driver`, and for the audit axe-core from npm (see
+//! `axe`). Without them the tests (or the audit) are skipped with a message, unless
+//! `GATEHOUSE_BROWSER_TEST=required` (as in CI), which makes them fail instead.
 //!
 //! - `driver`: finding, starting and stopping Chromium and chromedriver.
 //! - `walk`: the person's actions (fill in by label, press, follow) and the screenshots.
+//! - `keys`: the keyboard — Tab, Enter and typing into the focused element; the skip link.
+//! - `axe`: the axe-core accessibility audit, injected over WebDriver.
+//! - `tour`: every page in each of its states audited at 1280 and 375 px, keyboard-ready, and
+//!   a person who registers, confirms and logs in with the keyboard alone.
 
+mod axe;
 mod driver;
+mod keys;
+mod tour;
 mod walk;
 
 use std::{path::PathBuf, time::Duration};
@@ -74,6 +85,7 @@ async fn a_person_walks_through_the_whole_account_life_in_chromium() {
     // Register.
     walk.open("/").await;
     walk.shot("landing").await;
+    walk.phone_shot("landing").await;
     walk.follow("Create account").await;
     walk.wait_for_path("/register").await;
     walk.fill("Email", email).await;
@@ -84,6 +96,7 @@ async fn a_person_walks_through_the_whole_account_life_in_chromium() {
     let text = walk.text().await;
     assert!(text.contains("There is a problem") && text.contains("The passwords do not match."));
     walk.shot("register-error").await;
+    walk.phone_shot("register-error").await;
     walk.fill("Password", PASSWORD).await;
     walk.fill("Confirm password", PASSWORD).await;
     walk.shot("register").await;
@@ -126,6 +139,7 @@ async fn a_person_walks_through_the_whole_account_life_in_chromium() {
     assert_eq!(walk.count("ul.sessions > li").await, 2);
     assert!(walk.text().await.contains("This device"));
     walk.shot("two-sessions").await;
+    walk.phone_shot("two-sessions").await;
     walk.press("Sign out").await;
     walk.wait_for_path("/account").await;
     assert_eq!(walk.count("ul.sessions > li").await, 1);
@@ -182,6 +196,7 @@ async fn a_person_walks_through_the_whole_account_life_in_chromium() {
     walk.browser.goto(&link).await.expect("open the link");
     walk.wait_for_path("/reset-password").await;
     walk.shot("reset-form").await;
+    walk.phone_shot("reset-form").await;
     walk.fill("New password", NEW_PASSWORD).await;
     walk.fill("Confirm new password", NEW_PASSWORD).await;
     walk.press("Set new password").await;

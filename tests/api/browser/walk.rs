@@ -77,6 +77,11 @@ impl Walk {
             .await
             .expect("document");
         target.click().await.expect("click");
+        Self::until_replaced(&old, "the click").await;
+    }
+
+    /// Waits until `old` (the `<html>` of the page before an action) is gone: a new page loaded.
+    pub(super) async fn until_replaced(old: &fantoccini::elements::Element, action: &str) {
         // Generous: CI runs this beside the rest of the suite on two cores.
         for _ in 0..300 {
             if old.tag_name().await.is_err() {
@@ -84,7 +89,7 @@ impl Walk {
             }
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
-        panic!("the click did not load a new page");
+        panic!("{action} did not load a new page");
     }
 
     pub(super) async fn wait_for_path(&self, path: &str) {
@@ -115,6 +120,21 @@ impl Walk {
         let png = self.browser.screenshot().await.expect("screenshot");
         let file = self.shots.join(format!("{:02}-{name}.png", self.step));
         std::fs::write(&file, png).expect("write screenshot");
+    }
+
+    /// A screenshot at a phone's width (375 px); the window gets its size back afterwards.
+    pub(super) async fn phone_shot(&mut self, name: &str) {
+        let (width, height) = self.browser.get_window_size().await.expect("window size");
+        self.browser
+            .set_window_size(375, 812)
+            .await
+            .expect("resize");
+        self.shot(&format!("{name}-375")).await;
+        let size = |n: u64| u32::try_from(n).expect("a window size");
+        self.browser
+            .set_window_size(size(width), size(height))
+            .await
+            .expect("resize back");
     }
 
     /// How many elements match a CSS selector.
