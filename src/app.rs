@@ -12,8 +12,6 @@ use rocket::{
     Build, Rocket,
 };
 use rocket_dyn_templates::Template;
-use utoipa::OpenApi;
-use utoipa_swagger_ui::SwaggerUi;
 
 use crate::{
     assets,
@@ -115,10 +113,7 @@ pub fn build(figment: Figment) -> Result<Rocket<Build>, ConfigError> {
         .mount("/", web::routes())
         .mount("/", api::root_routes())
         .mount("/auth", api::auth_routes())
-        .mount(
-            "/",
-            SwaggerUi::new("/docs/<_..>").url("/openapi.json", api::docs::ApiDoc::openapi()),
-        );
+        .mount("/", api::docs::swagger_ui());
     rocket = match static_dir {
         Some(dir) => rocket.mount("/static", FileServer::from(dir)),
         None => rocket.mount("/", assets::static_routes()),

@@ -29,7 +29,8 @@ impl<'r, T: DeserializeOwned> FromData<'r> for JsonBody<T> {
             Ok(_) => return fail(req, Error::PayloadTooLarge),
             Err(_) => return fail(req, Error::BadRequest("Could not read the request body")),
         };
-        let empty = bytes.iter().all(u8::is_ascii_whitespace);
+        // Only a body of no bytes at all is "no body"; white space alone is malformed JSON.
+        let empty = bytes.is_empty();
         if !empty && !req.content_type().is_some_and(|ct| ct.is_json()) {
             return fail(req, Error::UnsupportedMediaType);
         }

@@ -13,9 +13,11 @@ pub struct SecurityHeaders;
 const PAGE_CSP: &str =
     "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; form-action 'self'; \
                         frame-ancestors 'none'; base-uri 'none'";
-const DOCS_CSP: &str = "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline' \
-                        https://fonts.googleapis.com; img-src 'self' data: blob:; font-src 'self' data: \
-                        https://fonts.gstatic.com; worker-src 'self' blob:; connect-src 'self'; \
+/// Same-origin only: Swagger UI and ReDoc are vendored, ReDoc loads no web fonts, and its one
+/// image from another host (a logo) is never requested (see `routes::api::docs::redoc`).
+const DOCS_CSP: &str = "default-src 'self'; script-src 'self' 'unsafe-inline'; \
+                        style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; \
+                        font-src 'self' data:; worker-src 'self' blob:; connect-src 'self'; \
                         frame-ancestors 'none'; base-uri 'none'";
 
 #[rocket::async_trait]

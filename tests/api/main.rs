@@ -10,6 +10,9 @@
 //! - `passwords`: the logged-in password change and its errors.
 //! - `reset`: password reset by email over real SMTP — flow, tokens, rate limits, delivery.
 //! - `service`: health, OpenAPI and the docs, JSON errors, security headers, CORS.
+//! - `openapi`: the OpenAPI document against the server — optional bodies, every status a route
+//!   can answer, string limits, plain summaries — and the docs pages (viewport, nothing from
+//!   another host).
 //! - `config`: the configuration refuses unsafe release settings.
 //! - `process`: the real binary — start-up refusal and logs free of secrets.
 //! - `web`: the HTML pages as a browser without JavaScript — forms, cookies, CSRF.
@@ -39,6 +42,7 @@ mod config;
 mod hardening;
 mod instances;
 mod login;
+mod openapi;
 mod passwords;
 mod process;
 mod register;

@@ -2,35 +2,52 @@
 
 use rocket::{delete, http::Status, post, serde::json::Json, State};
 use serde::Deserialize;
-use utoipa::ToSchema;
+use serde_json::json;
+use utoipa::{openapi::ObjectBuilder, ToSchema};
 
 use crate::{
     error::Result,
-    http::{CurrentUser, JsonBody},
+    http::CurrentUser,
     services::{deletion, email, email_change, ClientInfo},
     state::AppState,
 };
 
-use super::dto::{ErrorResponse, MessageResponse};
+use super::{
+    dto::{ErrorResponse, MessageResponse},
+    json::Body,
+    responses::{NotAuthenticated, PayloadTooLarge, Unavailable, UnsupportedMediaType},
+    schemas::{current_password_schema, email_schema, mail_token_schema},
+};
 
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct VerifyEmailRequest {
-    /// The `token` of the link in the verification (or email-change) mail.
-    #[schema(min_length = 1, max_length = 64)]
+    #[schema(schema_with = verification_token_schema)]
     pub token: String,
+}
+
+fn verification_token_schema() -> ObjectBuilder {
+    mail_token_schema("The `token` of the link in the verification (or email-change) mail")
+}
+
+fn password_schema() -> ObjectBuilder {
+    current_password_schema("The account's current password")
+}
+
+fn new_email_schema() -> ObjectBuilder {
+    email_schema().examples([json!("new.address@example.com")])
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct ChangeEmailRequest {
-    /// The account's current password.
+    #[schema(schema_with = password_schema)]
     pub password: String,
-    #[schema(example = "new.address@example.com")]
+    #[schema(schema_with = new_email_schema)]
     pub new_email: String,
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct DeleteAccountRequest {
-    /// The account's current password.
+    #[schema(schema_with = password_schema)]
     pub password: String,
 }
 
@@ -41,17 +58,21 @@ pub struct DeleteAccountRequest {
     post, path = "/auth/verify-email", tag = "account",
     request_body = VerifyEmailRequest,
     responses(
-        (status = 200, description = "Email verified", body = MessageResponse),
-        (status = 400, description = "Invalid or expired verification token", body = ErrorResponse),
+        (status = 200, description = "Email verified", body = MessageResponse,
+         example = json!({"msg": "Email verified"})),
+        (status = 400, description = "Invalid, used or expired verification token", body = ErrorResponse),
         (status = 409, description = "The new address was taken meanwhile", body = ErrorResponse),
-        (status = 422, description = "Malformed body", body = ErrorResponse),
+        (status = 413, response = PayloadTooLarge),
+        (status = 415, response = UnsupportedMediaType),
+        (status = 422, description = "A body that is not JSON or not of this shape", body = ErrorResponse),
+        (status = 503, response = Unavailable),
     )
 )]
 #[post("/verify-email", data = "<body>")]
 pub async fn verify_email(
     app: &State<AppState>,
     client: ClientInfo,
-    body: JsonBody<VerifyEmailRequest>,
+    body: Body<VerifyEmailRequest>,
 ) -> Result<Json<MessageResponse>> {
     email::confirm(app, &body.0.token, &client).await?;
     Ok(Json(MessageResponse {
@@ -64,8 +85,10 @@ pub async fn verify_email(
     post, path = "/auth/resend-verification", tag = "account",
     responses(
         (status = 202, description = "Sent, unless the address is already verified", body = MessageResponse),
-        (status = 401, description = "No valid bearer token", body = ErrorResponse),
-        (status = 429, description = "Too many requests; see Retry-After", body = ErrorResponse),
+        (status = 401, response = NotAuthenticated),
+        (status = 429, description = "Too many requests for this account or client", body = ErrorResponse,
+         headers(("Retry-After" = u32, description = "Seconds to wait"))),
+        (status = 503, response = Unavailable),
     ),
     security(("bearerAuth" = []), ("oauth2" = []))
 )]
@@ -94,9 +117,15 @@ pub async fn resend_verification(
     responses(
         (status = 202, description = "Confirmation link sent to the new address", body = MessageResponse),
         (status = 400, description = "Wrong password", body = ErrorResponse),
-        (status = 401, description = "No valid bearer token", body = ErrorResponse),
-        (status = 422, description = "Not an email address, or the current one", body = ErrorResponse),
-        (status = 429, description = "Too many attempts; see Retry-After", body = ErrorResponse),
+        (status = 401, response = NotAuthenticated),
+        (status = 413, response = PayloadTooLarge),
+        (status = 415, response = UnsupportedMediaType),
+        (status = 422, description = "An empty password, not an email address or the current one, \
+         or a malformed body", body = ErrorResponse),
+        (status = 429, description = "Too many wrong passwords, or too many requests for this \
+         account or client", body = ErrorResponse,
+         headers(("Retry-After" = u32, description = "Seconds to wait"))),
+        (status = 503, response = Unavailable),
     ),
     security(("bearerAuth" = []), ("oauth2" = []))
 )]
@@ -105,7 +134,7 @@ pub async fn change_email(
     app: &State<AppState>,
     user: CurrentUser,
     client: ClientInfo,
-    body: JsonBody<ChangeEmailRequest>,
+    body: Body<ChangeEmailRequest>,
 ) -> Result<(Status, Json<MessageResponse>)> {
     let body = body.0;
     email_change::request(app, &user.0.user, &body.password, &body.new_email, &client).await?;
@@ -125,10 +154,16 @@ pub async fn change_email(
     delete, path = "/users/me", tag = "users",
     request_body = DeleteAccountRequest,
     responses(
-        (status = 200, description = "Account deleted", body = MessageResponse),
+        (status = 200, description = "Account deleted", body = MessageResponse,
+         example = json!({"msg": "Account deleted"})),
         (status = 400, description = "Wrong password", body = ErrorResponse),
-        (status = 401, description = "No valid bearer token", body = ErrorResponse),
-        (status = 429, description = "Too many attempts; see Retry-After", body = ErrorResponse),
+        (status = 401, response = NotAuthenticated),
+        (status = 413, response = PayloadTooLarge),
+        (status = 415, response = UnsupportedMediaType),
+        (status = 422, description = "An empty password, or a malformed body", body = ErrorResponse),
+        (status = 429, description = "Too many wrong passwords; each further attempt waits", body = ErrorResponse,
+         headers(("Retry-After" = u32, description = "Seconds to wait"))),
+        (status = 503, response = Unavailable),
     ),
     security(("bearerAuth" = []), ("oauth2" = []))
 )]
@@ -137,7 +172,7 @@ pub async fn delete_me(
     app: &State<AppState>,
     user: CurrentUser,
     client: ClientInfo,
-    body: JsonBody<DeleteAccountRequest>,
+    body: Body<DeleteAccountRequest>,
 ) -> Result<Json<MessageResponse>> {
     deletion::delete_account(app, &user.0.user, &body.0.password, &client).await?;
     Ok(Json(MessageResponse {

@@ -12,7 +12,10 @@ use crate::{
     state::AppState,
 };
 
-use super::dto::{ActivityResponse, ErrorResponse};
+use super::{
+    dto::{ActivityResponse, ErrorResponse},
+    responses::{NotAuthenticated, Unavailable},
+};
 
 const DEFAULT_LIMIT: u64 = 20;
 const MAX_LIMIT: u64 = 100;
@@ -26,14 +29,15 @@ const MAX_LIMIT: u64 = 100;
     params(
         ("limit" = Option<u64>, Query, minimum = 1, maximum = 100,
          description = "Events per page, 1 to 100 (default 20)"),
-        ("before" = Option<String>, Query,
-         description = "The `next_cursor` of the previous page (opaque)"),
+        ("before" = Option<i32>, Query, minimum = 1, maximum = 2_147_483_647,
+         description = "The `next_cursor` of the previous page, passed back unchanged"),
     ),
     responses(
         (status = 200, description = "A page of events, newest first", body = ActivityResponse),
-        (status = 401, description = "Missing, invalid or expired access token, or a revoked session",
-         body = ErrorResponse, headers(("WWW-Authenticate" = String))),
-        (status = 422, description = "`limit` out of range or a malformed cursor", body = ErrorResponse),
+        (status = 401, response = NotAuthenticated),
+        (status = 422, description = "limit out of range, a malformed cursor, or a parameter \
+         given twice", body = ErrorResponse),
+        (status = 503, response = Unavailable),
     ),
     security(("bearerAuth" = []), ("oauth2" = []))
 )]
@@ -41,16 +45,26 @@ const MAX_LIMIT: u64 = 100;
 pub async fn activity(
     app: &State<AppState>,
     user: CurrentUser,
-    limit: Option<&str>,
-    before: Option<&str>,
+    limit: Vec<&str>,
+    before: Vec<&str>,
 ) -> Result<Json<ActivityResponse>> {
-    let limit = parse_limit(limit)?;
-    let before = before.map(parse_cursor).transpose()?;
+    let limit = parse_limit(once("limit", &limit)?)?;
+    let before = once("before", &before)?.map(parse_cursor).transpose()?;
     let (events, next) = audit::recent(app, user.0.user.id, limit, before).await?;
     Ok(Json(ActivityResponse {
         events: events.into_iter().map(Into::into).collect(),
         next_cursor: next.map(|id| id.to_string()),
     }))
+}
+
+/// A query parameter given at most once: `?limit=5&limit=50` is ambiguous, so it is refused
+/// rather than read as either (or, as Rocket's `Option` would, as neither).
+fn once<'a>(name: &str, values: &[&'a str]) -> Result<Option<&'a str>> {
+    match values {
+        [] => Ok(None),
+        [value] => Ok(Some(value)),
+        _ => Err(Error::Malformed(format!("{name} may be given only once"))),
+    }
 }
 
 fn parse_limit(limit: Option<&str>) -> Result<u64> {
@@ -76,7 +90,7 @@ fn parse_cursor(cursor: &str) -> Result<i32> {
 
 #[cfg(test)]
 mod tests {
-    use super::{parse_cursor, parse_limit};
+    use super::{once, parse_cursor, parse_limit};
 
     #[test]
     fn limits_and_cursors_are_checked() {
@@ -89,5 +103,8 @@ mod tests {
         for bad in ["", "0", "+4", "-4", "abc", "99999999999"] {
             assert!(parse_cursor(bad).is_err(), "{bad}");
         }
+        assert_eq!(once("limit", &[]).ok(), Some(None));
+        assert_eq!(once("limit", &["5"]).ok(), Some(Some("5")));
+        assert!(once("limit", &["5", "5"]).is_err());
     }
 }

@@ -9,8 +9,9 @@ use rocket::{
 };
 
 use crate::{
-    error::{Error, Result},
-    http::{cookies, BearerToken, CrossSite, JsonBody},
+    domain::Username,
+    error::{Error, Field, Result},
+    http::{cookies, BearerToken, CrossSite},
     services::{
         accounts::{self, Registration},
         login::{self as logins, Credentials},
@@ -20,31 +21,48 @@ use crate::{
     state::AppState,
 };
 
-use super::dto::{
-    ErrorResponse, LoginForm, LoginRequest, MessageResponse, RefreshRequest, RegisterRequest,
-    TokenResponse,
+use super::{
+    dto::{
+        ErrorResponse, LoginForm, LoginRequest, MessageResponse, RefreshRequest, RegisterRequest,
+        TokenResponse,
+    },
+    json::{Body, OptionalBody},
+    responses::{PayloadTooLarge, Unavailable, UnsupportedMediaType},
 };
 
 /// Create an account.
 ///
-/// The email is trimmed and its domain lower-cased; email and username are unique regardless of case.
+/// The email is trimmed and its domain lower-cased; email and username are unique regardless of
+/// case. A verification link is mailed to the address.
 #[utoipa::path(
     post, path = "/auth/register", tag = "auth",
     request_body = RegisterRequest,
     responses(
-        (status = 201, description = "Account created", body = MessageResponse),
+        (status = 201, description = "Account created", body = MessageResponse,
+         example = json!({"msg": "user created"})),
         (status = 409, description = "Email or username already registered", body = ErrorResponse),
-        (status = 413, description = "Body larger than 16 KiB", body = ErrorResponse),
-        (status = 422, description = "Invalid email, username or password", body = ErrorResponse),
+        (status = 413, response = PayloadTooLarge),
+        (status = 415, response = UnsupportedMediaType),
+        (status = 422, description = "Invalid email, username or password (a common one, or the \
+         email), or a body that is not JSON or not of this shape", body = ErrorResponse),
+        (status = 429, description = "Too many registrations from this client \
+         (REGISTER_LIMIT_PER_IP an hour)", body = ErrorResponse,
+         headers(("Retry-After" = u32, description = "Seconds to wait"))),
+        (status = 503, response = Unavailable),
     )
 )]
 #[post("/register", data = "<body>")]
 pub async fn register(
     app: &State<AppState>,
     client: ClientInfo,
-    body: JsonBody<RegisterRequest>,
+    body: Body<RegisterRequest>,
 ) -> Result<(Status, Json<MessageResponse>)> {
     let body = body.0;
+    // Pages send an empty field for "no username"; in JSON that is `null` or no field, so a
+    // blank string is refused like any other username that is too short.
+    if let Some(blank) = body.username.as_deref().filter(|u| u.trim().is_empty()) {
+        Username::parse(blank).map_err(|message| Error::invalid(Field::Username, message))?;
+    }
     let registration = Registration {
         email: body.email,
         password: body.password,
@@ -62,8 +80,10 @@ pub async fn register(
 
 /// Log in with an email or username and a password.
 ///
-/// JSON (`email` or `username`) or the OAuth2 password form. The refresh token is also set as an
-/// `HttpOnly; SameSite=Strict; Path=/auth` cookie.
+/// JSON (`email` or `username`) or the OAuth2 password form (what Swagger UI's Authorize button
+/// sends; `client_id` and `client_secret` are not used). The refresh token is also set as an
+/// `HttpOnly; SameSite=Strict; Path=/auth` cookie. Repeated failures for an account or a client
+/// are slowed down (429).
 #[utoipa::path(
     post, path = "/auth/login", tag = "auth",
     request_body(content(
@@ -72,9 +92,18 @@ pub async fn register(
     )),
     responses(
         (status = 200, description = "Logged in; the refresh token is also set as an HttpOnly cookie",
-         body = TokenResponse, headers(("Set-Cookie" = String))),
-        (status = 401, description = "Unknown user or wrong password (indistinguishable)", body = ErrorResponse),
-        (status = 422, description = "Missing fields", body = ErrorResponse),
+         body = TokenResponse, headers(("Set-Cookie" = String, description = "The refresh_token cookie"))),
+        (status = 401, description = "Unknown user or wrong password (indistinguishable)", body = ErrorResponse,
+         headers(("WWW-Authenticate" = String, description = "`Bearer`"))),
+        (status = 403, description = "A form post from another site (login CSRF), or, when \
+         REQUIRE_EMAIL_VERIFICATION is on, a correct password for an unverified address", body = ErrorResponse),
+        (status = 413, response = PayloadTooLarge),
+        (status = 415, description = "A body that is neither JSON nor a URL-encoded form", body = ErrorResponse),
+        (status = 422, description = "No email or username, no password, or a malformed body", body = ErrorResponse),
+        (status = 429, description = "Too many failed attempts for this account or client; \
+         each further attempt waits", body = ErrorResponse,
+         headers(("Retry-After" = u32, description = "Seconds to wait"))),
+        (status = 503, response = Unavailable),
     )
 )]
 #[post("/login", data = "<body>", rank = 2)]
@@ -82,7 +111,7 @@ pub async fn login(
     app: &State<AppState>,
     jar: &CookieJar<'_>,
     client: ClientInfo,
-    body: JsonBody<LoginRequest>,
+    body: Body<LoginRequest>,
 ) -> Result<Json<TokenResponse>> {
     let body = body.0;
     let present = |field: Option<String>| field.filter(|id| !id.trim().is_empty());
@@ -146,16 +175,25 @@ fn form_errors(errors: &Errors<'_>) -> String {
 
 /// Rotate the refresh token and get a new access token.
 ///
-/// Every refresh rotates. Presenting an already-rotated token revokes the session, except the
-/// immediate parent within a few seconds (a client racing itself), which gets the same answer.
+/// The token comes from the body's `refresh_token` or, when the body or the field is absent (an
+/// empty body is fine), from the `refresh_token` cookie. Every refresh rotates. Presenting an
+/// already-rotated token revokes the session, except the immediate parent within a few seconds
+/// (a client racing itself), which gets the same answer.
 #[utoipa::path(
     post, path = "/auth/refresh", tag = "auth",
-    request_body(content = RefreshRequest, description = "Optional when the refresh_token cookie is sent"),
+    request_body(content = Option<RefreshRequest>,
+                 description = "Optional: without it (or without refresh_token) the refresh_token cookie is used"),
     responses(
-        (status = 200, description = "Rotated: a new access and refresh token", body = TokenResponse),
+        (status = 200, description = "Rotated: a new access and refresh token; the cookie is replaced",
+         body = TokenResponse, headers(("Set-Cookie" = String, description = "The new refresh_token cookie"))),
         (status = 401, description = "Missing, invalid, expired or reused refresh token (reuse revokes the session)",
-         body = ErrorResponse),
-        (status = 403, description = "Cookie sent by a cross-site request", body = ErrorResponse),
+         body = ErrorResponse, headers(("WWW-Authenticate" = String, description = "`Bearer`"))),
+        (status = 403, description = "The cookie was sent by a cross-site request", body = ErrorResponse),
+        (status = 413, response = PayloadTooLarge),
+        (status = 415, response = UnsupportedMediaType),
+        (status = 422, description = "A body that is not JSON, or not an object with an optional \
+         string refresh_token", body = ErrorResponse),
+        (status = 503, response = Unavailable),
     )
 )]
 #[post("/refresh", data = "<body>")]
@@ -164,7 +202,7 @@ pub async fn refresh(
     jar: &CookieJar<'_>,
     cross_site: CrossSite,
     client: ClientInfo,
-    body: JsonBody<Option<RefreshRequest>>,
+    body: OptionalBody<RefreshRequest>,
 ) -> Result<Json<TokenResponse>> {
     let from_body = body
         .0
@@ -194,15 +232,25 @@ pub async fn refresh(
 
 /// End the session of the refresh token (body or cookie) or of the bearer token.
 ///
-/// Idempotent; always clears the cookie.
+/// The body is optional (an empty body is fine). Ends the session of the refresh token (the
+/// body's, else the cookie's) and that of the bearer token, when one is sent. Idempotent:
+/// unknown, expired or forged tokens are ignored. Always clears the cookie.
 #[utoipa::path(
     post, path = "/auth/logout", tag = "auth",
-    request_body(content = RefreshRequest, description = "Optional: the refresh token, else the cookie or the bearer token"),
+    request_body(content = Option<RefreshRequest>,
+                 description = "Optional: the refresh token, else the cookie or the bearer token"),
     responses(
-        (status = 200, description = "Session revoked (idempotent); the cookie is cleared", body = MessageResponse),
-        (status = 403, description = "Cookie sent by a cross-site request", body = ErrorResponse),
+        (status = 200, description = "Session revoked (idempotent); the cookie is cleared",
+         body = MessageResponse, headers(("Set-Cookie" = String, description = "Clears the refresh_token cookie")),
+         example = json!({"msg": "logged out"})),
+        (status = 403, description = "The cookie was sent by a cross-site request", body = ErrorResponse),
+        (status = 413, response = PayloadTooLarge),
+        (status = 415, response = UnsupportedMediaType),
+        (status = 422, description = "A body that is not JSON, or not an object with an optional \
+         string refresh_token", body = ErrorResponse),
+        (status = 503, response = Unavailable),
     ),
-    security((), ("bearerAuth" = []))
+    security((), ("bearerAuth" = []), ("oauth2" = []))
 )]
 #[post("/logout", data = "<body>")]
 pub async fn logout(
@@ -211,7 +259,7 @@ pub async fn logout(
     cross_site: CrossSite,
     client: ClientInfo,
     bearer: BearerToken,
-    body: JsonBody<Option<RefreshRequest>>,
+    body: OptionalBody<RefreshRequest>,
 ) -> Result<Json<MessageResponse>> {
     let from_body = body
         .0

@@ -1,58 +1,125 @@
 //! The JSON shapes of the API, compatible with the origin design.
+//!
+//! The request schemas state what the server enforces (lengths, character sets, which fields
+//! must be present together), so that a body valid under the OpenAPI document is one the server
+//! accepts as well-formed, and a body it refuses as malformed (422) is invalid there too.
 
 use rocket::FromForm;
 use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
+use serde_json::json;
+use utoipa::{
+    openapi::{
+        schema::{AnyOfBuilder, ObjectBuilder},
+        RefOr, Schema,
+    },
+    PartialSchema, ToSchema,
+};
 
+use super::schemas::{
+    current_password_schema, email_schema, identifier_schema, login_variant, mail_token_schema,
+    new_password_schema, username_schema, NOT_BLANK,
+};
 use crate::{entities::user, services::sessions::IssuedTokens};
 
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct RegisterRequest {
-    #[schema(example = "john@example.com")]
+    #[schema(schema_with = email_schema)]
     pub email: String,
-    /// 8 to 256 characters (any script), not a common password, not the email.
-    #[schema(example = "correct horse battery staple")]
+    #[schema(schema_with = new_password_schema)]
     pub password: String,
-    /// Optional: 3–32 characters from `[a-zA-Z0-9_.-]`.
-    #[schema(example = "john")]
+    #[schema(schema_with = username_schema)]
     pub username: Option<String>,
 }
 
-/// Either field may hold the email or the username.
-#[derive(Debug, Deserialize, ToSchema)]
+/// `email` or `username` (either may hold the email or the username) and the password.
+#[derive(Debug, Deserialize)]
 pub struct LoginRequest {
-    #[schema(example = "john@example.com")]
     pub email: Option<String>,
     pub username: Option<String>,
-    #[schema(example = "correct horse battery staple")]
     pub password: String,
 }
 
+impl PartialSchema for LoginRequest {
+    fn schema() -> RefOr<Schema> {
+        AnyOfBuilder::new()
+            .description(Some(
+                "`email` or `username` (either may hold the email or the username) and the \
+                 password. A blank identifier counts as missing.",
+            ))
+            .item(login_variant("With email", "email"))
+            .item(login_variant("With username", "username"))
+            .into()
+    }
+}
+
+impl ToSchema for LoginRequest {}
+
 /// OAuth2 password flow (what Swagger UI's Authorize button sends). `username` may hold the
-/// email or the username; other OAuth2 fields are ignored.
+/// email or the username; other OAuth2 fields (`grant_type`, `scope`, `client_id`,
+/// `client_secret`) are ignored.
 #[derive(Debug, FromForm, ToSchema)]
 pub struct LoginForm {
+    #[schema(schema_with = form_username_schema)]
     pub username: String,
     pub password: String,
 }
 
+fn form_username_schema() -> ObjectBuilder {
+    identifier_schema(false)
+        .pattern(Some(NOT_BLANK))
+        .examples([json!("john@example.com")])
+}
+
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct RefreshRequest {
-    /// Optional when the `refresh_token` cookie is sent.
+    /// The refresh token; omit it (or send no body at all) to use the `refresh_token` cookie.
     pub refresh_token: Option<String>,
 }
 
 /// Logged in: `current_password` with a bearer token. Reset: `token` from the reset mail.
-#[derive(Debug, Deserialize, ToSchema)]
+#[derive(Debug, Deserialize)]
 pub struct ChangePasswordRequest {
     pub current_password: Option<String>,
     pub token: Option<String>,
     pub new_password: String,
 }
 
+impl PartialSchema for ChangePasswordRequest {
+    fn schema() -> RefOr<Schema> {
+        let reset = ObjectBuilder::new()
+            .title(Some("With a reset token"))
+            .property(
+                "token",
+                mail_token_schema("The `token` of the link in the password-reset mail"),
+            )
+            .required("token")
+            .property("new_password", new_password_schema())
+            .required("new_password");
+        let logged_in = ObjectBuilder::new()
+            .title(Some("Logged in (bearer token)"))
+            .property(
+                "current_password",
+                current_password_schema("The account's current password"),
+            )
+            .required("current_password")
+            .property("new_password", new_password_schema())
+            .required("new_password");
+        AnyOfBuilder::new()
+            .description(Some(
+                "With a non-empty `token` the reset mail's token is used and no bearer token is \
+                 needed; otherwise a bearer token and `current_password` are.",
+            ))
+            .item(reset)
+            .item(logged_in)
+            .into()
+    }
+}
+
+impl ToSchema for ChangePasswordRequest {}
+
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct ForgotPasswordRequest {
-    #[schema(example = "john@example.com")]
+    #[schema(schema_with = email_schema)]
     pub email: String,
 }
 

@@ -2,14 +2,16 @@ use rocket::{get, serde::json::Json, State};
 
 use crate::{error::Error, state::AppState};
 
-use super::dto::{ErrorResponse, HealthResponse};
+use super::{dto::HealthResponse, responses::Unavailable};
 
 /// Liveness and database readiness.
+///
+/// 503 when the database does not answer within a second.
 #[utoipa::path(
     get, path = "/health", tag = "health",
     responses(
         (status = 200, description = "The database answers", body = HealthResponse),
-        (status = 503, description = "The database does not answer", body = ErrorResponse),
+        (status = 503, response = Unavailable),
     )
 )]
 #[get("/health")]

@@ -3,13 +3,16 @@
 use rocket::{delete, get, serde::json::Json, State};
 
 use crate::{
-    error::Result,
+    error::{Error, Result},
     http::CurrentUser,
     services::{session_list, ClientInfo},
     state::AppState,
 };
 
-use super::dto::{ErrorResponse, MessageResponse, SessionResponse, SessionsEndedResponse};
+use super::{
+    dto::{ErrorResponse, MessageResponse, SessionResponse, SessionsEndedResponse},
+    responses::{NotAuthenticated, Unavailable},
+};
 
 /// The signed-in user's live sessions, newest first.
 ///
@@ -18,8 +21,8 @@ use super::dto::{ErrorResponse, MessageResponse, SessionResponse, SessionsEndedR
     get, path = "/auth/sessions", tag = "sessions",
     responses(
         (status = 200, description = "Live sessions, newest first", body = [SessionResponse]),
-        (status = 401, description = "Missing, invalid or expired access token, or a revoked session",
-         body = ErrorResponse, headers(("WWW-Authenticate" = String))),
+        (status = 401, response = NotAuthenticated),
+        (status = 503, response = Unavailable),
     ),
     security(("bearerAuth" = []), ("oauth2" = []))
 )]
@@ -38,8 +41,8 @@ pub async fn list(app: &State<AppState>, user: CurrentUser) -> Result<Json<Vec<S
     params(("id" = String, Path, description = "The session's id, from `GET /auth/sessions`")),
     responses(
         (status = 200, description = "Session ended", body = MessageResponse),
-        (status = 401, description = "Missing, invalid or expired access token, or a revoked session",
-         body = ErrorResponse, headers(("WWW-Authenticate" = String))),
+        (status = 401, response = NotAuthenticated),
+        (status = 503, response = Unavailable),
         (status = 404, description = "No such live session of this user", body = ErrorResponse),
     ),
     security(("bearerAuth" = []), ("oauth2" = []))
@@ -51,6 +54,10 @@ pub async fn end(
     client: ClientInfo,
     id: &str,
 ) -> Result<Json<MessageResponse>> {
+    // No session id holds NUL, and PostgreSQL refuses it in a query (a 500 otherwise).
+    if id.contains('\0') {
+        return Err(Error::NotFound);
+    }
     session_list::end(app, user.0.user.id, id, &client).await?;
     Ok(Json(MessageResponse {
         msg: "Session ended",
@@ -62,8 +69,8 @@ pub async fn end(
     delete, path = "/auth/sessions", tag = "sessions",
     responses(
         (status = 200, description = "Other sessions ended", body = SessionsEndedResponse),
-        (status = 401, description = "Missing, invalid or expired access token, or a revoked session",
-         body = ErrorResponse, headers(("WWW-Authenticate" = String))),
+        (status = 401, response = NotAuthenticated),
+        (status = 503, response = Unavailable),
     ),
     security(("bearerAuth" = []), ("oauth2" = []))
 )]

@@ -2,15 +2,18 @@ use rocket::{get, serde::json::Json};
 
 use crate::http::CurrentUser;
 
-use super::dto::{ErrorResponse, UserResponse};
+use super::{
+    dto::UserResponse,
+    responses::{NotAuthenticated, Unavailable},
+};
 
 /// The signed-in user.
 #[utoipa::path(
     get, path = "/users/me", tag = "users",
     responses(
         (status = 200, description = "The signed-in user", body = UserResponse),
-        (status = 401, description = "Missing, invalid or expired access token, or a revoked session",
-         body = ErrorResponse, headers(("WWW-Authenticate" = String))),
+        (status = 401, response = NotAuthenticated),
+        (status = 503, response = Unavailable),
     ),
     security(("bearerAuth" = []), ("oauth2" = []))
 )]

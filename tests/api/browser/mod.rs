@@ -22,6 +22,7 @@ mod axe;
 mod driver;
 mod keys;
 mod tour;
+mod tourist;
 mod walk;
 
 use std::{path::PathBuf, time::Duration};

@@ -9,80 +9,15 @@
 
 use std::{path::PathBuf, time::Duration};
 
-use serde_json::json;
-
 use super::{
-    axe::{self, Axe},
+    axe::Axe,
     driver::start_chromium,
+    tourist::{Tour, WIDTHS},
     walk::{login_over_http, Walk},
 };
 use crate::helpers::{
     base_figment, drop_schema, free_port, receive_mail, start_mail_server, wait_for_port, PASSWORD,
 };
-
-/// Desktop, and a small phone.
-const WIDTHS: [(u32, u32); 2] = [(1280, 900), (375, 812)];
-
-/// The walk, the audit and what it found so far.
-struct Tour {
-    walk: Walk,
-    axe: Option<Axe>,
-    /// One report per page state that failed.
-    failures: Vec<String>,
-    /// The page states checked, in order.
-    checked: Vec<String>,
-}
-
-impl Tour {
-    async fn width(&self, (width, height): (u32, u32)) {
-        self.walk
-            .browser
-            .set_window_size(width, height)
-            .await
-            .expect("resize");
-        let inner = self
-            .walk
-            .browser
-            .execute("return window.innerWidth;", vec![])
-            .await
-            .expect("innerWidth");
-        assert_eq!(inner, json!(width), "the viewport is {width} px wide");
-    }
-
-    /// The page just loaded: axe at both widths, a screenshot at 375 px, then the keyboard's
-    /// start (which moves the focus, so it comes last).
-    async fn check(&mut self, name: &str) {
-        self.checked.push(name.to_owned());
-        for size in WIDTHS {
-            self.width(size).await;
-            if let Some(axe) = &self.axe {
-                let violations = axe.audit(&self.walk.browser).await;
-                if !violations.is_empty() {
-                    let url = self.walk.browser.current_url().await.expect("url");
-                    let page = format!("{name} at {} px ({})", size.0, url.path());
-                    self.failures.push(axe::report(&page, &violations));
-                }
-            }
-            if size.0 < 500 {
-                self.walk.shot(&format!("{name}-{}", size.0)).await;
-            }
-        }
-        self.width(WIDTHS[0]).await;
-        if let Some(problem) = self.walk.keyboard_start().await {
-            self.failures.push(format!("{name}: keyboard: {problem}\n"));
-        }
-    }
-
-    async fn open(&mut self, path: &str, name: &str) {
-        self.walk.open(path).await;
-        self.check(name).await;
-    }
-
-    async fn expect_text(&self, wanted: &str) {
-        let text = self.walk.text().await;
-        assert!(text.contains(wanted), "{wanted:?} in {text}");
-    }
-}
 
 // One tour from start to end reads best as one function.
 #[allow(clippy::too_many_lines)]
