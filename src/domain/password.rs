@@ -5,7 +5,7 @@ pub struct Password(String);
 
 pub const MIN_CHARS: usize = 8;
 /// Long enough for any passphrase (ASVS asks for at least 64); every character counts, because
-/// hashing pre-hashes before bcrypt (see `auth::password`).
+/// the hasher pre-hashes before bcrypt (the password module of the auth layer).
 pub const MAX_CHARS: usize = 256;
 
 static COMMON: LazyLock<HashSet<&'static str>> = LazyLock::new(|| {

@@ -31,6 +31,32 @@ const KINDS: [&str; 8] = [
     "goodbye",
 ];
 
+/// The security notices, which share one shape: what happened, and a link to reset the password.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Notice {
+    PasswordChanged,
+    /// Sent once when an account starts being throttled after repeated failed log-ins.
+    LoginThrottled,
+    /// To an address someone tried to move their account to, when another account owns it.
+    AddressInUse,
+}
+
+impl Notice {
+    fn template_and_subject(self) -> (&'static str, &'static str) {
+        match self {
+            Self::PasswordChanged => ("password_changed", "Your Gatehouse password was changed"),
+            Self::LoginThrottled => (
+                "login_throttled",
+                "Someone tried to sign in to your Gatehouse account",
+            ),
+            Self::AddressInUse => (
+                "address_in_use",
+                "Someone tried to use this address on Gatehouse",
+            ),
+        }
+    }
+}
+
 /// The recipient of a mail and the account it concerns (none for a mail to an address that no
 /// account owns, or to a deleted one).
 #[derive(Debug, Clone, Copy)]
@@ -159,48 +185,23 @@ impl Mailer {
             .await
     }
 
-    /// To an address someone tried to move their account to, when another account owns it.
-    pub async fn address_in_use(
-        &self,
-        db: &impl ConnectionTrait,
-        now: i64,
-        to: To<'_>,
-    ) -> Result<()> {
-        let context = self.security_context();
-        let subject = "Someone tried to use this address on Gatehouse";
-        self.queue(db, now, to, "address_in_use", subject, &context)
-            .await
-    }
-
     pub async fn goodbye(&self, db: &impl ConnectionTrait, now: i64, to: To<'_>) -> Result<()> {
         let context = Context::new();
         let subject = "Your Gatehouse account was deleted";
         self.queue(db, now, to, "goodbye", subject, &context).await
     }
 
-    pub async fn password_changed(
+    /// A notice about the account's security; each offers the way to reset the password.
+    pub async fn notice(
         &self,
         db: &impl ConnectionTrait,
         now: i64,
         to: To<'_>,
+        notice: Notice,
     ) -> Result<()> {
         let context = self.security_context();
-        let subject = "Your Gatehouse password was changed";
-        self.queue(db, now, to, "password_changed", subject, &context)
-            .await
-    }
-
-    /// Sent once when an account starts being throttled after repeated failed log-ins.
-    pub async fn login_throttled(
-        &self,
-        db: &impl ConnectionTrait,
-        now: i64,
-        to: To<'_>,
-    ) -> Result<()> {
-        let context = self.security_context();
-        let subject = "Someone tried to sign in to your Gatehouse account";
-        self.queue(db, now, to, "login_throttled", subject, &context)
-            .await
+        let (kind, subject) = notice.template_and_subject();
+        self.queue(db, now, to, kind, subject, &context).await
     }
 
     /// Notices about the account's security each offer the way to reset the password.

@@ -11,7 +11,7 @@ use crate::{
     domain::{Email, Password, Username},
     entities::{password_reset, user},
     error::{Error, Field, FieldError, Result},
-    mail::To,
+    mail::{Notice, To},
     services::{
         audit::{self, Kind},
         email, login, rate_limit, sessions, ClientInfo,
@@ -234,7 +234,9 @@ pub async fn store_password(
         address: &user.email,
         user_id: Some(user.id),
     };
-    app.mailer.password_changed(txn, done.now, to).await?;
+    app.mailer
+        .notice(txn, done.now, to, Notice::PasswordChanged)
+        .await?;
     audit::record(
         txn,
         done.now,

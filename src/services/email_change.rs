@@ -10,7 +10,7 @@ use crate::{
     domain::Email,
     entities::user,
     error::{Error, Field, FieldError, Result},
-    mail::To,
+    mail::{Notice, To},
     services::{
         audit::{self, Kind},
         login, ClientInfo,
@@ -63,7 +63,9 @@ pub async fn request(
             address: email.as_str(),
             user_id: None,
         };
-        app.mailer.address_in_use(&txn, now, stranger).await?;
+        app.mailer
+            .notice(&txn, now, stranger, Notice::AddressInUse)
+            .await?;
     } else {
         let token = issue(&txn, now, user.id, CHANGE, email.as_str()).await?;
         let wanted = To {

@@ -8,7 +8,7 @@ use crate::{
     domain::Email,
     entities::user,
     error::{Error, Field, Result, INVALID_CREDENTIALS},
-    mail::To,
+    mail::{Notice, To},
     services::{
         audit::{self, Kind},
         sessions::{self, IssuedTokens},
@@ -100,7 +100,7 @@ pub async fn check_password(
                 user_id: Some(user.id),
             };
             app.mailer
-                .login_throttled(&app.db, app.clock.now(), to)
+                .notice(&app.db, app.clock.now(), to, Notice::LoginThrottled)
                 .await?;
             audit::note(app, Some(user.id), Kind::LoginThrottled, client).await;
         }
