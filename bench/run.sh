@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Gatehouse benchmark: a release build on SQLite, driven by wrk on the same machine.
+# Gatehouse benchmark: a release build on SQLite (or PostgreSQL: BENCH_DATABASE_URL), driven by
+# wrk on the same machine.
 #   bench/run.sh            (needs wrk: apt install wrk)
 # Prints a table of the figures README quotes. DURATION (seconds per run, default 10),
 # BCRYPT_COST (default 12, production's) and PORT (default 8089) can be overridden.
@@ -21,7 +22,8 @@ trap 'kill "$SERVER" 2>/dev/null || true; rm -rf "$WORK"' EXIT
 # The per-IP login limit is lifted: every bench client is 127.0.0.1, and the flood below
 # measures the hashing queue, not the throttle (which would refuse it all after 50 failures).
 SECRET_KEY="$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')" \
-DATABASE_URL="sqlite://$WORK/bench.db?mode=rwc" BCRYPT_COST="$COST" COOKIE_SECURE=false \
+DATABASE_URL="${BENCH_DATABASE_URL:-sqlite://$WORK/bench.db?mode=rwc}" \
+DATABASE_SCHEMA="${BENCH_DATABASE_SCHEMA:-}" BCRYPT_COST="$COST" COOKIE_SECURE=false \
 LOGIN_MAX_FAILURES_PER_IP=1000000 REGISTER_LIMIT_PER_IP=1000 \
 ROCKET_PORT="$PORT" LOG_LEVEL=warn ROCKET_PROFILE=release ROCKET_ADDRESS=127.0.0.1 \
     "$BIN" >"$WORK/server.log" 2>&1 &
@@ -83,8 +85,9 @@ flood() { echo "$FLOOD" | python3 -c "import json,sys; d=json.load(sys.stdin); p
 
 STATIC_RPS="$(rps "$WORK/static.txt")"; ME_RPS="$(rps "$WORK/me.txt")"
 LOGIN_RPS="$(rps1 "$WORK/login.txt")"
-printf '\nGatehouse bench: %s cores, bcrypt cost %s, %ss per run, SQLite, wrk on the same machine\n\n' \
-    "$CORES" "$COST" "$DURATION"
+DB_KIND=SQLite; [[ "${BENCH_DATABASE_URL:-}" == postgres* ]] && DB_KIND=PostgreSQL
+printf '\nGatehouse bench: %s cores, bcrypt cost %s, %ss per run, %s, wrk on the same machine\n\n' \
+    "$CORES" "$COST" "$DURATION" "$DB_KIND"
 printf '| %-44s | %-22s |\n' "measure" "result"
 printf '|%s|%s|\n' "$(printf -- '-%.0s' {1..46})" "$(printf -- '-%.0s' {1..24})"
 row() { printf '| %-44s | %-22s |\n' "$1" "$2"; }
