@@ -47,6 +47,13 @@ for i in $(seq 0 7); do
 done
 login() { curl -fs "$BASE/auth/login" -H 'Content-Type: application/json' \
     -d "{\"email\":\"$BENCH_EMAIL\",\"password\":\"$BENCH_PASSWORD\"}"; }
+# The large-data run: SEED_ROWS users and sessions besides the bench's own (bench/seed.sh).
+if [ -n "${SEED_ROWS:-}" ]; then
+    seed_started=$(date +%s)
+    bash bench/seed.sh "${BENCH_DATABASE_URL:-sqlite://$WORK/bench.db}" "$SEED_ROWS" \
+        "${BENCH_DATABASE_SCHEMA:-}"
+    echo "seeded $SEED_ROWS users and sessions in $(( $(date +%s) - seed_started )) s" >&2
+fi
 export BENCH_ACCESS="$(login | json access_token)"
 IDLE_RSS="$(rss_mb)"
 
