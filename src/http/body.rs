@@ -13,8 +13,10 @@ use crate::{error::Error, http::error::stash};
 /// A JSON body whose every failure becomes a readable `{"detail": ...}`: not labelled
 /// `application/json` → 415 (so a cross-site HTML form, which can only send form or text bodies,
 /// can never reach a JSON route), too large → 413, malformed, wrong shape or holding text no
-/// database can store (NUL) → 422 naming the problem. An empty body deserialises as `null`, so
-/// `JsonBody<Option<T>>` makes the whole body optional.
+/// database can store (NUL) → 422 naming the problem. A body is a JSON object, as the OpenAPI
+/// document says (serde would also read a struct from an array of its fields, which no client
+/// means). An empty body deserialises as `null`, so `JsonBody<Option<T>>` makes the whole body
+/// optional.
 #[derive(Debug)]
 pub struct JsonBody<T>(pub T);
 
@@ -42,6 +44,10 @@ impl<'r, T: DeserializeOwned> FromData<'r> for JsonBody<T> {
                 Err(err) => return fail(req, Error::Malformed(describe(&err, false))),
             }
         };
+        if let Some(kind) = not_an_object(&value) {
+            let message = format!("Invalid request body: invalid type: {kind}, expected a map");
+            return fail(req, Error::Malformed(message));
+        }
         if holds_nul(&value) {
             return fail(
                 req,
@@ -58,6 +64,17 @@ impl<'r, T: DeserializeOwned> FromData<'r> for JsonBody<T> {
 fn fail<'r, T>(req: &Request<'_>, err: Error) -> data::Outcome<'r, T, Error> {
     let status: Status = stash(req, err.clone());
     Outcome::Error((status, err))
+}
+
+/// What a body is when it is neither an object nor `null` (no body).
+fn not_an_object(value: &Value) -> Option<&'static str> {
+    match value {
+        Value::Object(_) | Value::Null => None,
+        Value::Array(_) => Some("sequence"),
+        Value::String(_) => Some("string"),
+        Value::Number(_) => Some("number"),
+        Value::Bool(_) => Some("boolean"),
+    }
 }
 
 /// PostgreSQL cannot store NUL in text, and no legitimate field needs it.

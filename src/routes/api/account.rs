@@ -7,14 +7,13 @@ use utoipa::{openapi::ObjectBuilder, ToSchema};
 
 use crate::{
     error::Result,
-    http::CurrentUser,
+    http::{CurrentUser, JsonBody},
     services::{deletion, email, email_change, ClientInfo},
     state::AppState,
 };
 
 use super::{
     dto::{ErrorResponse, MessageResponse},
-    json::Body,
     responses::{NotAuthenticated, PayloadTooLarge, Unavailable, UnsupportedMediaType},
     schemas::{current_password_schema, email_schema, mail_token_schema},
 };
@@ -72,7 +71,7 @@ pub struct DeleteAccountRequest {
 pub async fn verify_email(
     app: &State<AppState>,
     client: ClientInfo,
-    body: Body<VerifyEmailRequest>,
+    body: JsonBody<VerifyEmailRequest>,
 ) -> Result<Json<MessageResponse>> {
     email::confirm(app, &body.0.token, &client).await?;
     Ok(Json(MessageResponse {
@@ -134,7 +133,7 @@ pub async fn change_email(
     app: &State<AppState>,
     user: CurrentUser,
     client: ClientInfo,
-    body: Body<ChangeEmailRequest>,
+    body: JsonBody<ChangeEmailRequest>,
 ) -> Result<(Status, Json<MessageResponse>)> {
     let body = body.0;
     email_change::request(app, &user.0.user, &body.password, &body.new_email, &client).await?;
@@ -172,7 +171,7 @@ pub async fn delete_me(
     app: &State<AppState>,
     user: CurrentUser,
     client: ClientInfo,
-    body: Body<DeleteAccountRequest>,
+    body: JsonBody<DeleteAccountRequest>,
 ) -> Result<Json<MessageResponse>> {
     deletion::delete_account(app, &user.0.user, &body.0.password, &client).await?;
     Ok(Json(MessageResponse {

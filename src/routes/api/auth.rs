@@ -11,7 +11,7 @@ use rocket::{
 use crate::{
     domain::Username,
     error::{Error, Field, Result},
-    http::{cookies, BearerToken, CrossSite},
+    http::{cookies, BearerToken, CrossSite, JsonBody},
     services::{
         accounts::{self, Registration},
         login::{self as logins, Credentials},
@@ -26,7 +26,6 @@ use super::{
         ErrorResponse, LoginForm, LoginRequest, MessageResponse, RefreshRequest, RegisterRequest,
         TokenResponse,
     },
-    json::{Body, OptionalBody},
     responses::{PayloadTooLarge, Unavailable, UnsupportedMediaType},
 };
 
@@ -55,7 +54,7 @@ use super::{
 pub async fn register(
     app: &State<AppState>,
     client: ClientInfo,
-    body: Body<RegisterRequest>,
+    body: JsonBody<RegisterRequest>,
 ) -> Result<(Status, Json<MessageResponse>)> {
     let body = body.0;
     // Pages send an empty field for "no username"; in JSON that is `null` or no field, so a
@@ -111,7 +110,7 @@ pub async fn login(
     app: &State<AppState>,
     jar: &CookieJar<'_>,
     client: ClientInfo,
-    body: Body<LoginRequest>,
+    body: JsonBody<LoginRequest>,
 ) -> Result<Json<TokenResponse>> {
     let body = body.0;
     let present = |field: Option<String>| field.filter(|id| !id.trim().is_empty());
@@ -202,7 +201,7 @@ pub async fn refresh(
     jar: &CookieJar<'_>,
     cross_site: CrossSite,
     client: ClientInfo,
-    body: OptionalBody<RefreshRequest>,
+    body: JsonBody<Option<RefreshRequest>>,
 ) -> Result<Json<TokenResponse>> {
     let from_body = body
         .0
@@ -259,7 +258,7 @@ pub async fn logout(
     cross_site: CrossSite,
     client: ClientInfo,
     bearer: BearerToken,
-    body: OptionalBody<RefreshRequest>,
+    body: JsonBody<Option<RefreshRequest>>,
 ) -> Result<Json<MessageResponse>> {
     let from_body = body
         .0

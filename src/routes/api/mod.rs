@@ -6,7 +6,6 @@ pub mod auth;
 pub mod docs;
 pub mod dto;
 pub mod health;
-pub mod json;
 pub mod passwords;
 pub mod responses;
 mod schemas;

@@ -4,7 +4,7 @@ use rocket::{http::Status, post, serde::json::Json, State};
 
 use crate::{
     error::{Error, Field, Result},
-    http::{ClientIp, CurrentUser},
+    http::{ClientIp, CurrentUser, JsonBody},
     services::{
         accounts::{self, PasswordChange},
         password_reset::{self, FORGOT_PASSWORD_MSG},
@@ -15,7 +15,6 @@ use crate::{
 
 use super::{
     dto::{ChangePasswordRequest, ErrorResponse, ForgotPasswordRequest, MessageResponse},
-    json::Body,
     responses::{NotAuthenticated, PayloadTooLarge, Unavailable, UnsupportedMediaType},
 };
 
@@ -43,7 +42,7 @@ use super::{
 pub async fn forgot_password(
     app: &State<AppState>,
     client_ip: ClientIp,
-    body: Body<ForgotPasswordRequest>,
+    body: JsonBody<ForgotPasswordRequest>,
 ) -> Result<(Status, Json<MessageResponse>)> {
     password_reset::request(app, &body.0.email, client_ip.0).await?;
     Ok((
@@ -83,7 +82,7 @@ pub async fn change_password(
     app: &State<AppState>,
     user: std::result::Result<CurrentUser, Error>,
     client: ClientInfo,
-    body: Body<ChangePasswordRequest>,
+    body: JsonBody<ChangePasswordRequest>,
 ) -> Result<Json<MessageResponse>> {
     let body = body.0;
     if let Some(token) = body.token.filter(|t| !t.is_empty()) {
