@@ -18,7 +18,6 @@ pub enum Field {
     CurrentPassword,
     NewPassword,
     NewEmail,
-    Token,
 }
 
 impl Field {
@@ -33,7 +32,6 @@ impl Field {
             Self::CurrentPassword => "current_password",
             Self::NewPassword => "new_password",
             Self::NewEmail => "new_email",
-            Self::Token => "token",
         }
     }
 }

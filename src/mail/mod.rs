@@ -31,6 +31,15 @@ const KINDS: [&str; 8] = [
     "goodbye",
 ];
 
+/// Which address a confirmation link confirms.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Address {
+    /// The account's own (verification).
+    Current,
+    /// The one an email change moves the account to.
+    New,
+}
+
 /// The security notices, which share one shape: what happened, and a link to reset the password.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Notice {
@@ -137,37 +146,28 @@ impl Mailer {
             .await
     }
 
-    pub async fn verify_email(
+    /// A confirmation link (`/verify-email?token=…`): for the account's address, or for the new
+    /// address of an email change.
+    pub async fn confirmation(
         &self,
         db: &impl ConnectionTrait,
         now: i64,
         to: To<'_>,
+        address: Address,
         token: &str,
         hours: i64,
     ) -> Result<()> {
         let mut context = Context::new();
         context.insert("link", &self.link(&format!("/verify-email?token={token}")));
         context.insert("hours", &hours);
-        let subject = "Confirm your email address for Gatehouse";
-        self.queue(db, now, to, "verify_email", subject, &context)
-            .await
-    }
-
-    /// To the new address of an email change: the link that makes the change.
-    pub async fn confirm_new_email(
-        &self,
-        db: &impl ConnectionTrait,
-        now: i64,
-        to: To<'_>,
-        token: &str,
-        hours: i64,
-    ) -> Result<()> {
-        let mut context = Context::new();
-        context.insert("link", &self.link(&format!("/verify-email?token={token}")));
-        context.insert("hours", &hours);
-        let subject = "Confirm your new email address for Gatehouse";
-        self.queue(db, now, to, "confirm_new_email", subject, &context)
-            .await
+        let (kind, subject) = match address {
+            Address::Current => ("verify_email", "Confirm your email address for Gatehouse"),
+            Address::New => (
+                "confirm_new_email",
+                "Confirm your new email address for Gatehouse",
+            ),
+        };
+        self.queue(db, now, to, kind, subject, &context).await
     }
 
     /// To the old address when a change to `new_email` was asked for.

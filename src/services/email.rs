@@ -13,7 +13,7 @@ use crate::{
     domain::Email,
     entities::{email_token, user},
     error::{Error, Field, FieldError, Result},
-    mail::To,
+    mail::{Address, To},
     services::{
         audit::{self, Kind},
         rate_limit, ClientInfo,
@@ -77,7 +77,7 @@ pub async fn send_verification(
         user_id: Some(user.id),
     };
     app.mailer
-        .verify_email(db, now, to, &token, TTL_SECS / HOUR)
+        .confirmation(db, now, to, Address::Current, &token, TTL_SECS / HOUR)
         .await?;
     audit::record(
         db,
@@ -97,22 +97,7 @@ pub(super) async fn limit(
     user_id: i32,
     client: &ClientInfo,
 ) -> Result<()> {
-    rate_limit::hit(
-        app,
-        &[
-            rate_limit::Limit {
-                bucket: format!("{what}:user:{user_id}"),
-                max: app.settings.forgot_password_limit_per_email,
-                window_secs: HOUR,
-            },
-            rate_limit::Limit {
-                bucket: format!("{what}:ip:{}", rate_limit::ip_key(client.ip)),
-                max: app.settings.forgot_password_limit_per_ip,
-                window_secs: HOUR,
-            },
-        ],
-    )
-    .await
+    rate_limit::mail_link(app, what, &format!("user:{user_id}"), client.ip).await
 }
 
 /// Sends the verification link again (nothing when the address is already verified).
@@ -205,22 +190,8 @@ pub async fn confirm(app: &AppState, token: &str, client: &ClientInfo) -> Result
 /// answer either way (pages offer this when a log-in is refused for an unverified address).
 pub async fn resend_to_address(app: &AppState, address: &str, client: &ClientInfo) -> Result<()> {
     let email = Email::parse(address).map_err(|message| Error::invalid(Field::Email, message))?;
-    rate_limit::hit(
-        app,
-        &[
-            rate_limit::Limit {
-                bucket: format!("verify:email:{}", hash_token(&email.key())),
-                max: app.settings.forgot_password_limit_per_email,
-                window_secs: HOUR,
-            },
-            rate_limit::Limit {
-                bucket: format!("verify:ip:{}", rate_limit::ip_key(client.ip)),
-                max: app.settings.forgot_password_limit_per_ip,
-                window_secs: HOUR,
-            },
-        ],
-    )
-    .await?;
+    let target = format!("email:{}", hash_token(&email.key()));
+    rate_limit::mail_link(app, "verify", &target, client.ip).await?;
     let found = user::Entity::find()
         .filter(user::Column::EmailKey.eq(email.key()))
         .one(&app.db)

@@ -10,7 +10,7 @@ use crate::{
     domain::Email,
     entities::user,
     error::{Error, Field, FieldError, Result},
-    mail::{Notice, To},
+    mail::{Address, Notice, To},
     services::{
         audit::{self, Kind},
         login, ClientInfo,
@@ -73,7 +73,7 @@ pub async fn request(
             user_id: Some(user.id),
         };
         app.mailer
-            .confirm_new_email(&txn, now, wanted, &token, TTL_SECS / HOUR)
+            .confirmation(&txn, now, wanted, Address::New, &token, TTL_SECS / HOUR)
             .await?;
         let current = To {
             address: &user.email,

@@ -27,7 +27,6 @@ pub const INVALID_TOKEN: &str = "Invalid or expired reset token";
 /// The answer to every well-formed request for a link, whether or not the account exists.
 pub const FORGOT_PASSWORD_MSG: &str =
     "If an account exists for that email, a reset link has been sent.";
-const HOUR: i64 = 3600;
 
 /// Validates the address, applies the rate limits (per address, known or not, and per client IP)
 /// and hands the rest to a background task.
@@ -35,23 +34,8 @@ pub async fn request(app: &AppState, email: &str, client_ip: Option<IpAddr>) -> 
     let key = Email::parse(email)
         .map_err(|message| Error::invalid(Field::Email, message))?
         .key();
-    let ip = rate_limit::ip_key(client_ip);
-    rate_limit::hit(
-        app,
-        &[
-            rate_limit::Limit {
-                bucket: format!("forgot:email:{}", hash_token(&key)),
-                max: app.settings.forgot_password_limit_per_email,
-                window_secs: HOUR,
-            },
-            rate_limit::Limit {
-                bucket: format!("forgot:ip:{ip}"),
-                max: app.settings.forgot_password_limit_per_ip,
-                window_secs: HOUR,
-            },
-        ],
-    )
-    .await?;
+    let target = format!("email:{}", hash_token(&key));
+    rate_limit::mail_link(app, "forgot", &target, client_ip).await?;
     let app = app.clone();
     tokio::spawn(async move {
         if let Err(err) = issue(&app, &key).await {

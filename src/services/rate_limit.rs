@@ -10,7 +10,7 @@ use std::net::IpAddr;
 
 use sea_orm::{
     sea_query::OnConflict, ActiveModelTrait, ColumnTrait, DatabaseTransaction, EntityTrait,
-    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set, TransactionTrait,
+    QueryFilter, QueryOrder, QuerySelect, Set, TransactionTrait,
 };
 
 use crate::{
@@ -21,6 +21,7 @@ use crate::{
 
 /// The longest window any limit may use without its hits being pruned early.
 const RETENTION_SECS: i64 = 24 * 3600;
+const HOUR: i64 = 3600;
 
 pub struct Limit {
     pub bucket: String,
@@ -110,13 +111,26 @@ pub async fn hit(app: &AppState, limits: &[Limit]) -> Result<()> {
     Ok(())
 }
 
-/// How many requests `bucket` counted in its last `window_secs` (for tests and diagnostics).
-pub async fn count(app: &AppState, bucket: &str, window_secs: i64) -> Result<u64> {
-    Ok(rate_limit_hit::Entity::find()
-        .filter(rate_limit_hit::Column::Bucket.eq(bucket))
-        .filter(rate_limit_hit::Column::CreatedAt.gt(app.clock.now() - window_secs))
-        .count(&app.db)
-        .await?)
+/// The limits of every request that mails a link (reset, verification, email change): per
+/// target (`email:<hash>` or `user:<id>`) and per client, FORGOT_PASSWORD_LIMIT_PER_EMAIL and
+/// _PER_IP an hour, in buckets named after `what` (`forgot`, `verify`, `change-email`).
+pub async fn mail_link(app: &AppState, what: &str, target: &str, ip: Option<IpAddr>) -> Result<()> {
+    hit(
+        app,
+        &[
+            Limit {
+                bucket: format!("{what}:{target}"),
+                max: app.settings.forgot_password_limit_per_email,
+                window_secs: HOUR,
+            },
+            Limit {
+                bucket: format!("{what}:ip:{}", ip_key(ip)),
+                max: app.settings.forgot_password_limit_per_ip,
+                window_secs: HOUR,
+            },
+        ],
+    )
+    .await
 }
 
 /// Drops hits older than any window, and lock rows nobody touched since. Safe to run from
