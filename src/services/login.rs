@@ -41,8 +41,8 @@ pub async fn login(
         ));
     }
     let user = find_by_identifier(app, identifier).await?;
-    let hash = user.as_ref().map(|u| u.password_hash.as_str());
-    let verdict = check_password(app, identifier, credentials.password, hash, client).await?;
+    let verdict =
+        check_password(app, identifier, credentials.password, user.as_ref(), client).await?;
     match user {
         Some(user) if verdict.matched() => {
             if verdict == Verdict::MatchNeedsRehash {
@@ -63,14 +63,14 @@ pub async fn login(
     }
 }
 
-/// One throttled password check for the account `identifier` names: log-ins and the current
-/// password of a change both go through here. Refused with 429 while the account or the client
+/// One throttled password check for the account `identifier` names (`user`, when it exists):
+/// log-ins and the current password of a change both go through here. Refused with 429 while the account or the client
 /// has to wait; the owner is mailed once when their account starts being throttled.
 pub async fn check_password(
     app: &AppState,
     identifier: &str,
     password: &str,
-    hash: Option<&str>,
+    user: Option<&user::Model>,
     client: &ClientInfo,
 ) -> Result<Verdict> {
     // Shed a flood before it costs database work: the check would be refused anyway.
@@ -80,6 +80,7 @@ pub async fn check_password(
         });
     }
     let reservation = throttle::reserve(app, identifier, client.ip).await?;
+    let hash = user.map(|u| u.password_hash.as_str());
     let verdict = match app.hasher.verify(password, hash).await {
         Ok(verdict) => verdict,
         Err(err) => {
@@ -90,7 +91,7 @@ pub async fn check_password(
     if verdict.matched() {
         throttle::succeeded(app, &reservation).await?;
     } else if throttle::failed(app, &reservation).await? == AfterFailure::StartedThrottling {
-        if let Some(user) = find_by_identifier(app, identifier).await? {
+        if let Some(user) = user {
             log::warn!(
                 "log-in throttled for user {} after repeated failures",
                 user.id
@@ -116,8 +117,7 @@ pub async fn confirm_password(
     password: &str,
     client: &ClientInfo,
 ) -> Result<()> {
-    let hash = Some(user.password_hash.as_str());
-    let verdict = check_password(app, &user.email_key, password, hash, client).await?;
+    let verdict = check_password(app, &user.email_key, password, Some(user), client).await?;
     if verdict.matched() {
         Ok(())
     } else {
