@@ -103,14 +103,9 @@ pub fn clear_refresh(jar: &CookieJar<'_>, settings: &Settings) {
     clear(jar, settings, API, REFRESH_COOKIE.to_owned());
 }
 
-/// The browser session: the same access and refresh tokens as the API. `persistent` keeps it
-/// across browser restarts ("Keep me signed in"); otherwise both are session cookies.
-pub fn set_page_session(
-    jar: &CookieJar<'_>,
-    settings: &Settings,
-    issued: &IssuedTokens,
-    persistent: bool,
-) {
+/// The browser session: the same access and refresh tokens as the API. A persistent session
+/// ("Keep me signed in") survives browser restarts; otherwise both are session cookies.
+pub fn set_page_session(jar: &CookieJar<'_>, settings: &Settings, issued: &IssuedTokens) {
     let access = (PAGE_ACCESS, &issued.access_token, issued.expires_in);
     let refresh = (
         PAGE_REFRESH,
@@ -119,7 +114,7 @@ pub fn set_page_session(
     );
     for (name, value, max_age) in [access, refresh] {
         let name = page_cookie_name(settings, name);
-        let max_age = persistent.then_some(max_age);
+        let max_age = issued.persistent.then_some(max_age);
         set(jar, settings, PAGES, name, value.clone(), max_age);
     }
 }

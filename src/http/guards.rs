@@ -119,7 +119,7 @@ async fn page_user(req: &Request<'_>) -> Found {
     };
     match renewed {
         Ok(issued) => {
-            cookies::set_page_session(jar, &app.settings, &issued, issued.persistent);
+            cookies::set_page_session(jar, &app.settings, &issued);
             sessions::authenticate(app, &issued.access_token)
                 .await
                 .map_err(Some)

@@ -74,7 +74,7 @@ pub async fn register(
         return Ok(Err(page));
     }
     let issued = sessions::start(app, user.id, true, &client).await?;
-    cookies::set_page_session(jar, &app.settings, &issued, issued.persistent);
+    cookies::set_page_session(jar, &app.settings, &issued);
     Ok(Ok(Flash::success(
         Redirect::to("/account"),
         "Welcome! Your account has been created. We sent you a link to confirm your email.",
@@ -149,7 +149,7 @@ pub async fn login(
     };
     match logins::login(app, credentials, &client).await {
         Ok(issued) => {
-            cookies::set_page_session(jar, &app.settings, &issued, issued.persistent);
+            cookies::set_page_session(jar, &app.settings, &issued);
             Ok(Ok(Redirect::to(next.unwrap_or("/account").to_owned())))
         }
         Err(Error::Unauthorized(_)) => {
