@@ -12,6 +12,7 @@
 //! `GATEHOUSE_BROWSER_TEST=required` (as in CI), which makes them fail instead.
 //!
 //! - `driver`: finding, starting and stopping Chromium and chromedriver.
+//! - `stage`: the app on a real port, its mail captured, and a fresh Chromium beside it.
 //! - `walk`: the person's actions (fill in by label, press, follow) and the screenshots.
 //! - `keys`: the keyboard — Tab, Enter and typing into the focused element; the skip link.
 //! - `axe`: the axe-core accessibility audit, injected over WebDriver.
@@ -21,16 +22,16 @@
 mod axe;
 mod driver;
 mod keys;
+mod stage;
 mod tour;
 mod tourist;
 mod walk;
 
-use std::{path::PathBuf, time::Duration};
+use std::time::Duration;
 
-use crate::helpers::{
-    base_figment, drop_schema, free_port, receive_mail, start_mail_server, wait_for_port, PASSWORD,
-};
-use driver::{browser_available, start_chromium};
+use crate::helpers::{receive_mail, PASSWORD};
+use driver::browser_available;
+use stage::Stage;
 use walk::{login_over_http, Walk};
 
 const NEW_PASSWORD: &str = "lighthouse-keeper-77";
@@ -42,43 +43,14 @@ async fn a_person_walks_through_the_whole_account_life_in_chromium() {
     if !browser_available() {
         return;
     }
-    // The app on a real port, its mail going to an SMTP server inside this test.
-    let smtp_port = free_port();
-    let mut mail = start_mail_server(smtp_port).await;
-    let port = free_port();
-    let base = format!("http://localhost:{port}");
-    let (figment, _dir, pg) = base_figment().await;
-    let figment = figment
-        .merge(("port", port))
-        .merge(("address", "127.0.0.1"))
-        .merge(("gatehouse.public_url", base.clone()))
-        .merge(("gatehouse.smtp_host", "127.0.0.1"))
-        .merge(("gatehouse.smtp_port", smtp_port))
-        // With CORS origins listed, the site's own form posts (which carry `Origin`) must still
-        // pass: the CORS layer only ever adds headers.
-        .merge(("gatehouse.allowed_origins", "http://localhost:3000"));
-    let rocket = gatehouse::build(figment)
-        .expect("config")
-        .ignite()
-        .await
-        .expect("ignite");
-    let shutdown = rocket.shutdown();
-    let server = tokio::spawn(rocket.launch());
-    wait_for_port(port).await;
-
-    let profile = tempfile::tempdir().expect("profile dir");
-    let (_driver, browser) = start_chromium(profile.path()).await;
-
-    let database = if pg.is_some() { "postgres" } else { "sqlite" };
-    let shots = PathBuf::from(env!("CARGO_TARGET_TMPDIR"))
-        .join("browser")
-        .join(database);
-    let _ = std::fs::remove_dir_all(&shots);
-    std::fs::create_dir_all(&shots).expect("screenshot dir");
+    // With CORS origins listed, the site's own form posts (which carry `Origin`) must still
+    // pass: the CORS layer only ever adds headers.
+    let origins = [("allowed_origins", "http://localhost:3000".into())];
+    let (stage, mut mail) = Stage::start(&origins, "").await;
     let mut walk = Walk {
-        browser,
-        base,
-        shots,
+        browser: stage.browser.clone(),
+        base: stage.base.clone(),
+        shots: stage.shots.clone(),
         step: 0,
     };
     let email = "walker@example.com";
@@ -134,7 +106,7 @@ async fn a_person_walks_through_the_whole_account_life_in_chromium() {
     walk.shot("verified").await;
 
     // Signed in elsewhere too (an API client): two sessions; sign the other one out.
-    assert_eq!(login_over_http(port, email, PASSWORD).await, 200);
+    assert_eq!(login_over_http(stage.port, email, PASSWORD).await, 200);
     walk.open("/account").await;
     walk.wait_for_path("/account").await;
     assert_eq!(walk.count("ul.sessions > li").await, 2);
@@ -230,13 +202,8 @@ async fn a_person_walks_through_the_whole_account_life_in_chromium() {
     walk.shot("link-used").await;
 
     let shots = walk.shots.clone();
-    walk.browser.close().await.expect("close the browser");
-    shutdown.notify();
-    let _ = server.await;
     mail.token.cancel();
-    if let Some((url, schema)) = pg {
-        drop_schema(url, schema);
-    }
+    stage.stop().await;
     let count = std::fs::read_dir(&shots).map_or(0, Iterator::count);
     assert!(count >= 10, "screenshots saved in {}", shots.display());
 }

@@ -7,17 +7,15 @@
 //! refused for an unconfirmed address are among the states. The screenshots (375 px) go to
 //! `<target>/tmp/browser/<database>-pages/`.
 
-use std::{path::PathBuf, time::Duration};
+use std::time::Duration;
 
 use super::{
     axe::Axe,
-    driver::start_chromium,
+    stage::Stage,
     tourist::{Tour, WIDTHS},
     walk::{login_over_http, Walk},
 };
-use crate::helpers::{
-    base_figment, drop_schema, free_port, receive_mail, start_mail_server, wait_for_port, PASSWORD,
-};
+use crate::helpers::{receive_mail, PASSWORD};
 
 // One tour from start to end reads best as one function.
 #[allow(clippy::too_many_lines)]
@@ -194,40 +192,16 @@ async fn every_page_passes_axe_at_two_widths_and_the_keyboard_alone_gets_a_perso
         return;
     }
     let axe = Axe::load();
-    let smtp_port = free_port();
-    let mut mail = start_mail_server(smtp_port).await;
-    let port = free_port();
-    let base = format!("http://localhost:{port}");
-    let (figment, _dir, pg) = base_figment().await;
-    let figment = figment
-        .merge(("port", port))
-        .merge(("address", "127.0.0.1"))
-        .merge(("gatehouse.public_url", base.clone()))
-        .merge(("gatehouse.smtp_host", "127.0.0.1"))
-        .merge(("gatehouse.smtp_port", smtp_port))
-        .merge(("gatehouse.require_email_verification", true))
-        .merge(("gatehouse.login_max_failures", 2));
-    let rocket = gatehouse::build(figment)
-        .expect("config")
-        .ignite()
-        .await
-        .expect("ignite");
-    let shutdown = rocket.shutdown();
-    let server = tokio::spawn(rocket.launch());
-    wait_for_port(port).await;
-
-    let profile = tempfile::tempdir().expect("profile dir");
-    let (_driver, browser) = start_chromium(profile.path()).await;
-    let database = if pg.is_some() { "postgres" } else { "sqlite" };
-    let shots = PathBuf::from(env!("CARGO_TARGET_TMPDIR"))
-        .join("browser")
-        .join(format!("{database}-pages"));
-    let _ = std::fs::remove_dir_all(&shots);
-    std::fs::create_dir_all(&shots).expect("screenshot dir");
+    let settings = [
+        ("require_email_verification", true.into()),
+        ("login_max_failures", 2.into()),
+    ];
+    let (server, mut mail) = Stage::start(&settings, "-pages").await;
+    let (port, shots) = (server.port, server.shots.clone());
     let mut state = Tour {
         walk: Walk {
-            browser: browser.clone(),
-            base,
+            browser: server.browser.clone(),
+            base: server.base.clone(),
             shots: shots.clone(),
             step: 0,
         },
@@ -243,12 +217,7 @@ async fn every_page_passes_axe_at_two_widths_and_the_keyboard_alone_gets_a_perso
         state
     })
     .await;
-    let _ = browser.close().await;
-    shutdown.notify();
-    let _ = server.await;
-    if let Some((url, schema)) = pg {
-        drop_schema(url, schema);
-    }
+    server.stop().await;
     let state = outcome.unwrap_or_else(|err| std::panic::resume_unwind(err.into_panic()));
 
     eprintln!(
