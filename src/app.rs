@@ -122,7 +122,7 @@ pub fn build(figment: Figment) -> Result<Rocket<Build>, ConfigError> {
 }
 
 async fn init_state(settings: Settings, template_dir: Option<&Path>) -> Result<AppState, String> {
-    let db = db::connect(
+    let stores = db::connect(
         settings.database_url.expose(),
         settings.database_schema.as_deref(),
     )
@@ -133,7 +133,9 @@ async fn init_state(settings: Settings, template_dir: Option<&Path>) -> Result<A
         .map_err(|e| format!("password hasher: {e}"))?;
     let mailer = Mailer::new(&settings, template_dir)?;
     Ok(AppState::new(Shared {
-        db,
+        db: stores.read,
+        writer: stores.write,
+        probe: stores.probe,
         tokens: Tokens::new(&settings),
         hasher,
         clock: Clock::default(),

@@ -14,7 +14,14 @@ use crate::{
 pub struct AppState(Arc<Shared>);
 
 pub struct Shared {
+    /// Reads. On SQLite a pool of query-only connections beside the writer.
     pub db: DatabaseConnection,
+    /// Every write and every transaction. On SQLite its single connection (see `db`); on
+    /// PostgreSQL the same pool as `db`. A transaction of `writer` must not wait for `writer`
+    /// again: on SQLite that would wait for itself.
+    pub writer: DatabaseConnection,
+    /// SQLite only: the session look-up of authenticated requests without a thread hop.
+    pub probe: Option<crate::db::SessionProbe>,
     pub settings: Settings,
     pub tokens: Tokens,
     pub hasher: PasswordHasher,
@@ -40,6 +47,15 @@ impl AppState {
             .acquire()
             .await
             .map_err(|_| crate::error::Error::internal("lock gate closed"))
+    }
+
+    /// Closes every connection to the database (tests use it to take the database away).
+    pub async fn close_database(&self) -> Result<(), sea_orm::DbErr> {
+        if let Some(probe) = &self.probe {
+            probe.close();
+        }
+        self.db.close_by_ref().await?;
+        self.writer.close_by_ref().await
     }
 
     /// Asks background work to stop (on shutdown; tests use it to simulate a stopped process).

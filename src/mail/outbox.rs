@@ -74,7 +74,7 @@ async fn claim(app: &AppState) -> Result<Vec<outbox::Model>> {
     let statement = Statement::from_sql_and_values(backend, sql, values);
     Ok(outbox::Entity::find()
         .from_raw_sql(statement)
-        .all(&app.db)
+        .all(&app.writer)
         .await?)
 }
 
@@ -120,7 +120,7 @@ async fn deliver(app: &AppState, row: outbox::Model) -> Result<()> {
             active.last_error = Set(Some(truncate(&err)));
         }
     }
-    active.update(&app.db).await?;
+    active.update(&app.writer).await?;
     Ok(())
 }
 
@@ -178,12 +178,12 @@ pub async fn purge(app: &AppState) -> Result<()> {
     outbox::Entity::delete_many()
         .filter(outbox::Column::Status.eq("sent"))
         .filter(outbox::Column::SentAt.lte(now - KEEP_SENT_SECS))
-        .exec(&app.db)
+        .exec(&app.writer)
         .await?;
     outbox::Entity::delete_many()
         .filter(outbox::Column::Status.eq("failed"))
         .filter(outbox::Column::CreatedAt.lte(now - KEEP_FAILED_SECS))
-        .exec(&app.db)
+        .exec(&app.writer)
         .await?;
     Ok(())
 }

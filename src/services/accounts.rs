@@ -106,7 +106,7 @@ pub async fn register(
     }
 
     let password_hash = app.hasher.hash(password.expose()).await?;
-    let txn = app.db.begin().await?;
+    let txn = app.writer.begin().await?;
     let inserted = user::ActiveModel {
         email: Set(email.as_str().to_owned()),
         email_key: Set(email.key()),
@@ -191,7 +191,7 @@ pub async fn change_password(
     login::confirm_password(app, user, &change.current, client).await?;
     let hash = app.hasher.hash(password.expose()).await?;
     let now = app.clock.now();
-    let txn = app.db.begin().await?;
+    let txn = app.writer.begin().await?;
     let done = Done {
         kind: Kind::PasswordChanged,
         keep: Some(session_id),

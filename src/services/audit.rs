@@ -119,7 +119,7 @@ pub async fn record(
 /// still a failed log-in); the failure is logged instead.
 pub async fn note(app: &AppState, user_id: Option<i32>, kind: Kind, client: &ClientInfo) {
     let recorded = record(
-        &app.db,
+        &app.writer,
         app.clock.now(),
         user_id,
         kind,
@@ -163,7 +163,7 @@ pub async fn purge(app: &AppState) -> Result<()> {
     let cutoff = app.clock.now() - app.settings.audit_retention_days * 86_400;
     audit_event::Entity::delete_many()
         .filter(audit_event::Column::At.lt(cutoff))
-        .exec(&app.db)
+        .exec(&app.writer)
         .await?;
     Ok(())
 }

@@ -31,7 +31,7 @@ pub async fn delete_account(
     }
     login::confirm_password(app, user, password, client).await?;
     let now = app.clock.now();
-    let txn = app.db.begin().await?;
+    let txn = app.writer.begin().await?;
     session::Entity::delete_many()
         .filter(session::Column::UserId.eq(user.id))
         .exec(&txn)

@@ -106,7 +106,7 @@ pub async fn resend(app: &AppState, user: &user::Model, client: &ClientInfo) -> 
         return Ok(());
     }
     limit(app, "verify", user.id, client).await?;
-    let txn = app.db.begin().await?;
+    let txn = app.writer.begin().await?;
     send_verification(app, &txn, user, client).await?;
     txn.commit().await?;
     Ok(())
@@ -143,7 +143,7 @@ pub async fn confirm(app: &AppState, token: &str, client: &ClientInfo) -> Result
     let address = row.new_email.clone().ok_or_else(invalid)?;
     let email = Email::parse(&address).map_err(|_| invalid())?;
     let now = app.clock.now();
-    let txn = app.db.begin().await?;
+    let txn = app.writer.begin().await?;
     // Compare-and-swap: of two concurrent confirmations, one wins.
     let consumed = email_token::Entity::update_many()
         .col_expr(email_token::Column::UsedAt, Expr::value(now))
@@ -197,7 +197,7 @@ pub async fn resend_to_address(app: &AppState, address: &str, client: &ClientInf
         .one(&app.db)
         .await?;
     if let Some(user) = found.filter(|u| u.email_verified_at.is_none()) {
-        let txn = app.db.begin().await?;
+        let txn = app.writer.begin().await?;
         send_verification(app, &txn, &user, client).await?;
         txn.commit().await?;
     }

@@ -57,7 +57,7 @@ pub async fn request(
         .one(&app.db)
         .await?
         .is_some();
-    let txn = app.db.begin().await?;
+    let txn = app.writer.begin().await?;
     if in_use {
         let stranger = To {
             address: email.as_str(),

@@ -25,11 +25,11 @@ pub async fn run_once(app: &AppState) -> Result<()> {
     crate::mail::outbox::purge(app).await?;
     session::Entity::delete_many()
         .filter(session::Column::ExpiresAt.lte(now - KEEP_ENDED_SESSIONS_SECS))
-        .exec(&app.db)
+        .exec(&app.writer)
         .await?;
     password_reset::Entity::delete_many()
         .filter(password_reset::Column::ExpiresAt.lte(now))
-        .exec(&app.db)
+        .exec(&app.writer)
         .await?;
     Ok(())
 }

@@ -101,7 +101,7 @@ pub async fn check_password(
                 user_id: Some(user.id),
             };
             app.mailer
-                .notice(&app.db, app.clock.now(), to, Notice::LoginThrottled)
+                .notice(&app.writer, app.clock.now(), to, Notice::LoginThrottled)
                 .await?;
             audit::note(app, Some(user.id), Kind::LoginThrottled, client).await;
         }
@@ -140,7 +140,7 @@ async fn upgrade_hash(app: &AppState, user: &user::Model, password: &str) {
     };
     let mut active: user::ActiveModel = user.clone().into();
     active.password_hash = Set(hash);
-    if let Err(err) = active.update(&app.db).await {
+    if let Err(err) = active.update(&app.writer).await {
         log::warn!(
             "password hash upgrade not stored for user {}: {err}",
             user.id

@@ -57,7 +57,7 @@ async fn issue(app: &AppState, email_key: &str) -> Result<()> {
     let token = random_token();
     let now = app.clock.now();
 
-    let txn = app.db.begin().await?;
+    let txn = app.writer.begin().await?;
     // This user's older tokens are superseded; everyone's expired ones are just clutter.
     password_reset::Entity::delete_many()
         .filter(
@@ -160,7 +160,7 @@ pub async fn reset(
     };
     let hash = app.hasher.hash(password.expose()).await?;
 
-    let txn = app.db.begin().await?;
+    let txn = app.writer.begin().await?;
     // Consumed with a compare-and-swap: of two concurrent resets with one token, one wins.
     let consumed = password_reset::Entity::update_many()
         .col_expr(

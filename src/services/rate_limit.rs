@@ -74,7 +74,7 @@ pub async fn lock_buckets(txn: &DatabaseTransaction, buckets: &[&str], now: i64)
 pub async fn hit(app: &AppState, limits: &[Limit]) -> Result<()> {
     let now = app.clock.now();
     let _turn = app.lock_turn().await?;
-    let txn = app.db.begin().await?;
+    let txn = app.writer.begin().await?;
     let buckets: Vec<&str> = limits.iter().map(|l| l.bucket.as_str()).collect();
     lock_buckets(&txn, &buckets, now).await?;
     let mut retry_after = None;
@@ -139,11 +139,11 @@ pub async fn purge(app: &AppState) -> Result<()> {
     let cutoff = app.clock.now() - RETENTION_SECS;
     rate_limit_hit::Entity::delete_many()
         .filter(rate_limit_hit::Column::CreatedAt.lte(cutoff))
-        .exec(&app.db)
+        .exec(&app.writer)
         .await?;
     rate_limit_bucket::Entity::delete_many()
         .filter(rate_limit_bucket::Column::TouchedAt.lte(cutoff))
-        .exec(&app.db)
+        .exec(&app.writer)
         .await?;
     Ok(())
 }

@@ -58,7 +58,7 @@ pub async fn list(app: &AppState, user_id: i32, current_sid: &str) -> Result<Vec
 /// answer says nothing about sessions that are not the caller's.
 pub async fn end(app: &AppState, user_id: i32, sid: &str, client: &ClientInfo) -> Result<()> {
     let now = app.clock.now();
-    let txn = app.db.begin().await?;
+    let txn = app.writer.begin().await?;
     let ended = revoke_live(app, user_id, now)
         .filter(session::Column::Id.eq(sid))
         .exec(&txn)
@@ -80,7 +80,7 @@ pub async fn end_others(
     client: &ClientInfo,
 ) -> Result<u64> {
     let now = app.clock.now();
-    let txn = app.db.begin().await?;
+    let txn = app.writer.begin().await?;
     let ended = revoke_live(app, user_id, now)
         .filter(session::Column::Id.ne(current_sid))
         .exec(&txn)

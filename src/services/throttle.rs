@@ -119,7 +119,7 @@ async fn with_rows<T>(
 ) -> Result<T> {
     let now = app.clock.now();
     let _turn = app.lock_turn().await?;
-    let txn = app.db.begin().await?;
+    let txn = app.writer.begin().await?;
     let (first, second) = if account < ip {
         (account, ip)
     } else {
@@ -235,7 +235,7 @@ pub async fn purge(app: &AppState) -> Result<()> {
     let cutoff = app.clock.now() - ACCOUNT_MEMORY_SECS - MAX_DELAY_SECS;
     login_throttle::Entity::delete_many()
         .filter(login_throttle::Column::UpdatedAt.lte(cutoff))
-        .exec(&app.db)
+        .exec(&app.writer)
         .await?;
     Ok(())
 }

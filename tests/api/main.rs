@@ -6,6 +6,8 @@
 //! - `register`: `POST /auth/register` — normalised emails, duplicates, validation, bodies.
 //! - `login`: `POST /auth/login` — tokens, the refresh cookie, identifiers, the OAuth2 form.
 //! - `sessions`: refresh-token rotation, reuse detection, the grace window, logout, cookies.
+//! - `storage`: SQLite's single writer, query-only readers and session probe (and PostgreSQL's
+//!   one pool) give the same answers; many sessions rotate at once; remembered access tokens.
 //! - `tokens`: access-token claims; forged, confused, expired and orphaned tokens are 401.
 //! - `passwords`: the logged-in password change and its errors.
 //! - `reset`: password reset by email over real SMTP — flow, tokens, rate limits, delivery.
@@ -49,5 +51,6 @@ mod register;
 mod reset;
 mod service;
 mod sessions;
+mod storage;
 mod tokens;
 mod web;

@@ -9,7 +9,7 @@ async fn health_reports_the_database() {
     assert_eq!(ok.status, Status::Ok);
     assert_eq!(ok.body, serde_json::json!({ "status": "ok" }));
 
-    app.state().db.clone().close().await.expect("close pool");
+    app.state().close_database().await.expect("close the pools");
     let down = app.get("/health").await;
     assert_eq!(down.status, Status::ServiceUnavailable);
     assert_eq!(down.detail(), "Service temporarily unavailable");

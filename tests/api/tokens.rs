@@ -112,7 +112,7 @@ async fn a_deleted_users_tokens_are_refused() {
     let (access, refresh) = app.signed_in("gone@example.com").await;
     let user = app.user("gone@example.com").await.expect("user");
     gatehouse::entities::user::Entity::delete_by_id(user.id)
-        .exec(&app.state().db)
+        .exec(&app.state().writer)
         .await
         .expect("delete");
     assert!(

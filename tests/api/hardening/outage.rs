@@ -13,7 +13,7 @@ use crate::helpers::{spawn, PageReply, TestApp};
 const QUICKLY: Duration = Duration::from_secs(2);
 
 async fn close_database(app: &TestApp) {
-    app.state().db.close_by_ref().await.expect("close the pool");
+    app.state().close_database().await.expect("close the pools");
 }
 
 #[tokio::test(flavor = "multi_thread")]

@@ -1,51 +1,15 @@
-//! Connecting to the database and applying migrations.
-
-use std::time::Duration;
+//! Bringing the schema up to date when several instances may start at once.
 
 use migration::{Migrator, MigratorTrait};
-use sea_orm::{
-    sqlx::{self, sqlite::SqliteJournalMode},
-    ConnectOptions, Database, DatabaseConnection, DbBackend, DbErr,
-};
-
-/// How many row-lock transactions may run at once: well below either pool's size, so the rest
-/// of the pool always serves other requests.
-pub const POOL_SIZE_FOR_LOCKS: usize = 4;
+use sea_orm::{sqlx, DatabaseConnection, DbBackend, DbErr};
 
 /// Any fixed number: every Gatehouse instance takes this PostgreSQL advisory lock to migrate.
 const MIGRATION_LOCK: i64 = 0x6761_7465_686f_7573; // "gatehous"
 
-/// Connects and brings the schema up to date. A failure here aborts launch.
-pub async fn connect(url: &str, schema: Option<&str>) -> Result<DatabaseConnection, DbErr> {
-    let sqlite = url.starts_with("sqlite:");
-    let mut options = ConnectOptions::new(url.to_owned());
-    options
-        .max_connections(if sqlite { 8 } else { 16 })
-        .min_connections(1)
-        .connect_timeout(Duration::from_secs(2))
-        // An unreachable PostgreSQL must answer 503 within about a second, not hang requests.
-        // A local SQLite file is never unreachable; there the wait is only for a free
-        // connection under load, which is worth more patience.
-        .acquire_timeout(Duration::from_secs(if sqlite { 10 } else { 1 }))
-        // Statements carry hashes and emails: they are not for the log.
-        .sqlx_logging(false)
-        // WAL lets readers (every authenticated request) proceed while a refresh writes.
-        .map_sqlx_sqlite_opts(|opts| {
-            opts.journal_mode(SqliteJournalMode::Wal)
-                .busy_timeout(Duration::from_secs(10))
-        });
-    if let Some(schema) = schema {
-        options.set_schema_search_path(schema.to_owned());
-    }
-    let db = Database::connect(options).await?;
-    migrate(&db, url).await?;
-    Ok(db)
-}
-
 /// Applies pending migrations. On PostgreSQL instances that start together take turns under an
 /// advisory lock (sea-orm-migration takes none, and concurrent `CREATE TABLE`s collide); on
 /// SQLite the file's own locking and `IF NOT EXISTS` suffice.
-async fn migrate(db: &DatabaseConnection, url: &str) -> Result<(), DbErr> {
+pub(super) async fn migrate(db: &DatabaseConnection, url: &str) -> Result<(), DbErr> {
     if db.get_database_backend() == DbBackend::Postgres {
         let pool = db.get_postgres_connection_pool();
         let mut lock = pool.acquire().await.map_err(sqlx_err)?;
@@ -75,7 +39,7 @@ async fn migrate(db: &DatabaseConnection, url: &str) -> Result<(), DbErr> {
 
 /// The database file of a SQLite URL (`sqlite://data/app.db?mode=rwc` → `data/app.db`), if it
 /// names one (not `:memory:`).
-fn sqlite_file(url: &str) -> Option<std::path::PathBuf> {
+pub(super) fn sqlite_file(url: &str) -> Option<std::path::PathBuf> {
     let rest = url
         .strip_prefix("sqlite://")
         .or_else(|| url.strip_prefix("sqlite:"))?;
