@@ -115,8 +115,18 @@ fn models(row: &Row<'_>) -> rusqlite::Result<(session::Model, user::Model)> {
         username: row.get(15)?,
         username_key: row.get(16)?,
         password_hash: row.get(17)?,
-        created_at: row.get(18)?,
+        created_at: utc(row, 18)?,
         email_verified_at: row.get(19)?,
     };
     Ok((session, user))
+}
+
+/// sqlx stores timestamps as RFC 3339 text; chrono's dedicated parser reads that several times
+/// faster than rusqlite's generic format-string conversion, which stays the fallback.
+fn utc(row: &Row<'_>, index: usize) -> rusqlite::Result<chrono::DateTime<chrono::Utc>> {
+    let text = row.get_ref(index)?.as_str().ok();
+    match text.and_then(|text| chrono::DateTime::parse_from_rfc3339(text).ok()) {
+        Some(at) => Ok(at.to_utc()),
+        None => row.get(index),
+    }
 }

@@ -46,19 +46,18 @@ impl<'r> FromRequest<'r> for CurrentUser {
     type Error = Error;
 
     async fn from_request(req: &'r Request<'_>) -> request::Outcome<Self, Error> {
-        let result = req
-            .local_cache_async(async {
-                let app = req
-                    .rocket()
-                    .state::<AppState>()
-                    .ok_or_else(|| Error::internal("application state missing"))?;
-                let token = bearer(req).ok_or(Error::Unauthorized("Not authenticated"))?;
-                sessions::authenticate(app, token).await
-            })
-            .await;
+        // Not memoised per request like `PageUser`: each API route asks once, and the answer
+        // is then moved out rather than cloned.
+        let result = match req.rocket().state::<AppState>() {
+            Some(app) => match bearer(req) {
+                Some(token) => sessions::authenticate(app, token).await,
+                None => Err(Error::Unauthorized("Not authenticated")),
+            },
+            None => Err(Error::internal("application state missing")),
+        };
         match result {
-            Ok(auth) => Outcome::Success(Self(auth.clone())),
-            Err(err) => Outcome::Error((stash(req, err.clone()), err.clone())),
+            Ok(auth) => Outcome::Success(Self(auth)),
+            Err(err) => Outcome::Error((stash(req, err.clone()), err)),
         }
     }
 }

@@ -180,10 +180,26 @@ async fn live_session(
     user_id: i32,
     now: i64,
 ) -> Result<Option<session::Model>> {
+    Ok(session_and_user(app, sid)
+        .await?
+        .map(|(session, _)| session)
+        .filter(|s| s.user_id == user_id && is_live(app, s, now)))
+}
+
+/// The session `sid` and its user. The probe (SQLite) answers without a thread hop; when it
+/// cannot, the pool does.
+async fn session_and_user(
+    app: &AppState,
+    sid: &str,
+) -> Result<Option<(session::Model, user::Model)>> {
+    if let Some(Ok(found)) = app.probe.as_ref().map(|probe| probe.session(sid)) {
+        return Ok(found);
+    }
     Ok(session::Entity::find_by_id(sid.to_owned())
+        .find_also_related(user::Entity)
         .one(&app.db)
         .await?
-        .filter(|s| s.user_id == user_id && is_live(app, s, now)))
+        .and_then(|(session, user)| Some((session, user?))))
 }
 
 fn is_live(app: &AppState, session: &session::Model, now: i64) -> bool {
@@ -201,15 +217,7 @@ pub async fn authenticate(app: &AppState, access_token: &str) -> Result<Authenti
             TokenError::Expired => Error::Unauthorized("Token expired"),
             TokenError::Invalid => Error::Unauthorized("Invalid token"),
         })?;
-    // The probe (SQLite) answers without a thread hop; when it cannot, the pool does.
-    let found = match app.probe.as_ref().map(|probe| probe.session(&claims.sid)) {
-        Some(Ok(found)) => found,
-        _ => session::Entity::find_by_id(claims.sid.clone())
-            .find_also_related(user::Entity)
-            .one(&app.db)
-            .await?
-            .and_then(|(session, user)| Some((session, user?))),
-    };
+    let found = session_and_user(app, &claims.sid).await?;
     let (session, user) = found.ok_or(Error::Unauthorized("Session has ended"))?;
     if Some(user.id) != claims.user_id() || !is_live(app, &session, now) {
         return Err(Error::Unauthorized("Session has ended"));
