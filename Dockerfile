@@ -3,6 +3,8 @@
 FROM rust:1-bookworm AS build
 WORKDIR /src
 COPY Cargo.toml Cargo.lock ./
+# .cargo/config.toml compiles SQLite with the query-planner stability guarantee.
+COPY .cargo ./.cargo
 COPY migration ./migration
 COPY src ./src
 COPY templates ./templates

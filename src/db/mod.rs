@@ -17,8 +17,9 @@ use sea_orm::{
 
 pub use probe::SessionProbe;
 
-/// How many row-lock transactions may run at once: well below either pool's size, so the rest
-/// of the pool always serves other requests.
+/// How many row-lock transactions may run at once: well below PostgreSQL's pool size, so the
+/// rest of the pool always serves other requests. On SQLite they take turns at the one writer
+/// anyway; the gate keeps a flood aimed at one bucket from queueing ahead of every other write.
 pub const POOL_SIZE_FOR_LOCKS: usize = 4;
 
 /// The connections of one instance. On PostgreSQL `read` and `write` share one pool.

@@ -24,6 +24,18 @@ async fn on_sqlite_only_the_writer_writes() {
         let err = by_reader.expect_err("readers are query-only");
         assert!(err.to_string().contains("readonly"), "{err}");
         assert!(app.state().probe.is_some(), "SQLite has the session probe");
+        // Without the planner's stability guarantee (.cargo/config.toml), SQLite recompiles
+        // every statement with a bound LIMIT on each run.
+        let qpsg = app
+            .state()
+            .db
+            .query_one_raw(sea_orm::Statement::from_string(
+                DbBackend::Sqlite,
+                "SELECT 1 FROM pragma_compile_options WHERE compile_options = 'ENABLE_QPSG'",
+            ))
+            .await
+            .expect("compile options");
+        assert!(qpsg.is_some(), "SQLite is built with ENABLE_QPSG");
     } else {
         assert!(by_reader.is_ok(), "{by_reader:?}");
         assert!(app.state().probe.is_none());
