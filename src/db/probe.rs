@@ -33,12 +33,17 @@ pub struct SessionProbe {
 }
 
 /// Both models in full, so that callers treat the probe's answer and the pool's alike; the
-/// struct literals below stop compiling when an entity gains a column.
+/// struct literals below stop compiling when an entity gains a column. Columns by position.
 const SESSION_AND_USER: &str = "SELECT s.id, s.user_id, s.token_hash, s.previous_hash, \
      s.rotated_at, s.created_at, s.expires_at, s.revoked_at, s.persistent, s.last_used_at, \
      s.device, s.ip, u.id, u.email, u.email_key, u.username, u.username_key, u.password_hash, \
      u.created_at, u.email_verified_at \
      FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.id = ?1";
+
+/// The same for an authenticated request: the session's lifetime only, not its tokens.
+const LIFETIME_AND_USER: &str = "SELECT s.created_at, s.expires_at, s.revoked_at, u.id, \
+     u.email, u.email_key, u.username, u.username_key, u.password_hash, u.created_at, \
+     u.email_verified_at FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.id = ?1";
 
 impl SessionProbe {
     /// Opens `count` query-only connections to the (already migrated) database file.
@@ -66,6 +71,46 @@ impl SessionProbe {
 
     /// The session `sid` with its user, or `None` if there is no such session.
     pub fn session(&self, sid: &str) -> Result<Option<(session::Model, user::Model)>, Unanswered> {
+        self.read(SESSION_AND_USER, sid, |row| {
+            let session = session::Model {
+                id: row.get(0)?,
+                user_id: row.get(1)?,
+                token_hash: row.get(2)?,
+                previous_hash: row.get(3)?,
+                rotated_at: row.get(4)?,
+                created_at: row.get(5)?,
+                expires_at: row.get(6)?,
+                revoked_at: row.get(7)?,
+                persistent: row.get(8)?,
+                last_used_at: row.get(9)?,
+                device: row.get(10)?,
+                ip: row.get(11)?,
+            };
+            Ok((session, user(row, 12)?))
+        })
+    }
+
+    /// The lifetime of session `sid` with its user: all that authenticating a request needs.
+    pub fn lifetime(
+        &self,
+        sid: &str,
+    ) -> Result<Option<(session::Lifetime, user::Model)>, Unanswered> {
+        self.read(LIFETIME_AND_USER, sid, |row| {
+            let lifetime = session::Lifetime {
+                created_at: row.get(0)?,
+                expires_at: row.get(1)?,
+                revoked_at: row.get(2)?,
+            };
+            Ok((lifetime, user(row, 3)?))
+        })
+    }
+
+    fn read<T>(
+        &self,
+        sql: &str,
+        sid: &str,
+        map: impl FnOnce(&Row<'_>) -> rusqlite::Result<T>,
+    ) -> Result<Option<T>, Unanswered> {
         if self.closed.load(Ordering::Relaxed) {
             return Err(Unanswered);
         }
@@ -75,8 +120,8 @@ impl SessionProbe {
             .find_map(|i| self.connections[(start + i) % count].try_lock().ok())
             .ok_or(Unanswered)?;
         let found = connection
-            .prepare_cached(SESSION_AND_USER)
-            .and_then(|mut statement| statement.query_row([sid], models).optional());
+            .prepare_cached(sql)
+            .and_then(|mut statement| statement.query_row([sid], map).optional());
         found.map_err(|err| {
             // A lock (the writer checkpointing) is routine; anything else is worth a line, and
             // the pool will report it properly if it persists.
@@ -93,32 +138,18 @@ impl SessionProbe {
     }
 }
 
-fn models(row: &Row<'_>) -> rusqlite::Result<(session::Model, user::Model)> {
-    let session = session::Model {
-        id: row.get(0)?,
-        user_id: row.get(1)?,
-        token_hash: row.get(2)?,
-        previous_hash: row.get(3)?,
-        rotated_at: row.get(4)?,
-        created_at: row.get(5)?,
-        expires_at: row.get(6)?,
-        revoked_at: row.get(7)?,
-        persistent: row.get(8)?,
-        last_used_at: row.get(9)?,
-        device: row.get(10)?,
-        ip: row.get(11)?,
-    };
-    let user = user::Model {
-        id: row.get(12)?,
-        email: row.get(13)?,
-        email_key: row.get(14)?,
-        username: row.get(15)?,
-        username_key: row.get(16)?,
-        password_hash: row.get(17)?,
-        created_at: utc(row, 18)?,
-        email_verified_at: row.get(19)?,
-    };
-    Ok((session, user))
+/// The user's columns, from `first` on.
+fn user(row: &Row<'_>, first: usize) -> rusqlite::Result<user::Model> {
+    Ok(user::Model {
+        id: row.get(first)?,
+        email: row.get(first + 1)?,
+        email_key: row.get(first + 2)?,
+        username: row.get(first + 3)?,
+        username_key: row.get(first + 4)?,
+        password_hash: row.get(first + 5)?,
+        created_at: utc(row, first + 6)?,
+        email_verified_at: row.get(first + 7)?,
+    })
 }
 
 /// sqlx stores timestamps as RFC 3339 text; chrono's dedicated parser reads that several times

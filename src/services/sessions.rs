@@ -80,8 +80,8 @@ pub async fn start(
 }
 
 /// When a session ends whatever its activity: SESSION_MAX_DAYS after it started.
-fn hard_end(app: &AppState, session: &session::Model) -> i64 {
-    session.created_at + app.settings.session_max_secs
+fn hard_end(app: &AppState, created_at: i64) -> i64 {
+    created_at + app.settings.session_max_secs
 }
 
 /// Rotates a refresh token. The compare-and-swap on the stored hash makes concurrent refreshes
@@ -106,7 +106,7 @@ pub async fn refresh(app: &AppState, token: &str, client: &ClientInfo) -> Result
             .await?
             .ok_or(Error::Unauthorized("Session has ended"))?;
         // Idle sessions slide, but never past their absolute end.
-        let expires_at = (now + app.tokens.refresh_ttl).min(hard_end(app, &session));
+        let expires_at = (now + app.tokens.refresh_ttl).min(hard_end(app, session.created_at));
 
         if session.token_hash == presented {
             let child = app
@@ -183,7 +183,7 @@ async fn live_session(
     Ok(session_and_user(app, sid)
         .await?
         .map(|(session, _)| session)
-        .filter(|s| s.user_id == user_id && is_live(app, s, now)))
+        .filter(|s| s.user_id == user_id && is_live(app, s.lifetime(), now)))
 }
 
 /// The session `sid` and its user. The probe (SQLite) answers without a thread hop; when it
@@ -192,9 +192,26 @@ async fn session_and_user(
     app: &AppState,
     sid: &str,
 ) -> Result<Option<(session::Model, user::Model)>> {
-    if let Some(Ok(found)) = app.probe.as_ref().map(|probe| probe.session(sid)) {
-        return Ok(found);
+    match app.probe.as_ref().map(|probe| probe.session(sid)) {
+        Some(Ok(found)) => Ok(found),
+        _ => from_pool(app, sid).await,
     }
+}
+
+/// [`session_and_user`] for an authenticated request, which needs the session's lifetime only.
+async fn lifetime_and_user(
+    app: &AppState,
+    sid: &str,
+) -> Result<Option<(session::Lifetime, user::Model)>> {
+    match app.probe.as_ref().map(|probe| probe.lifetime(sid)) {
+        Some(Ok(found)) => Ok(found),
+        _ => Ok(from_pool(app, sid)
+            .await?
+            .map(|(session, user)| (session.lifetime(), user))),
+    }
+}
+
+async fn from_pool(app: &AppState, sid: &str) -> Result<Option<(session::Model, user::Model)>> {
     Ok(session::Entity::find_by_id(sid.to_owned())
         .find_also_related(user::Entity)
         .one(&app.db)
@@ -202,8 +219,10 @@ async fn session_and_user(
         .and_then(|(session, user)| Some((session, user?))))
 }
 
-fn is_live(app: &AppState, session: &session::Model, now: i64) -> bool {
-    session.revoked_at.is_none() && session.expires_at > now && hard_end(app, session) > now
+fn is_live(app: &AppState, session: session::Lifetime, now: i64) -> bool {
+    session.revoked_at.is_none()
+        && session.expires_at > now
+        && hard_end(app, session.created_at) > now
 }
 
 /// The user and session behind an access token. One indexed join per request, so logout and
@@ -217,14 +236,14 @@ pub async fn authenticate(app: &AppState, access_token: &str) -> Result<Authenti
             TokenError::Expired => Error::Unauthorized("Token expired"),
             TokenError::Invalid => Error::Unauthorized("Invalid token"),
         })?;
-    let found = session_and_user(app, &claims.sid).await?;
-    let (session, user) = found.ok_or(Error::Unauthorized("Session has ended"))?;
-    if Some(user.id) != claims.user_id() || !is_live(app, &session, now) {
+    let found = lifetime_and_user(app, &claims.sid).await?;
+    let (lifetime, user) = found.ok_or(Error::Unauthorized("Session has ended"))?;
+    if Some(user.id) != claims.user_id() || !is_live(app, lifetime, now) {
         return Err(Error::Unauthorized("Session has ended"));
     }
     Ok(Authenticated {
         user,
-        session_id: session.id,
+        session_id: claims.sid,
     })
 }
 
