@@ -209,11 +209,28 @@ fn is_unavailable(err: &sea_orm::DbErr) -> bool {
     use sea_orm::{sqlx::Error as Sqlx, DbErr, RuntimeErr};
     match err {
         DbErr::ConnectionAcquire(_) | DbErr::Conn(_) => true,
-        DbErr::Exec(RuntimeErr::SqlxError(e)) | DbErr::Query(RuntimeErr::SqlxError(e)) => matches!(
-            **e,
-            Sqlx::Io(_) | Sqlx::PoolTimedOut | Sqlx::PoolClosed | Sqlx::WorkerCrashed
-        ),
+        DbErr::Exec(RuntimeErr::SqlxError(e)) | DbErr::Query(RuntimeErr::SqlxError(e)) => {
+            match &**e {
+                Sqlx::Io(_) | Sqlx::PoolTimedOut | Sqlx::PoolClosed | Sqlx::WorkerCrashed => true,
+                Sqlx::Database(db) => db.code().is_some_and(|code| unavailable_code(&code)),
+                _ => false,
+            }
+        }
         _ => false,
+    }
+}
+
+/// Database errors that say "not now" rather than "wrong": on PostgreSQL (five-character
+/// SQLSTATEs) connection exceptions (08), insufficient resources (53) and operator intervention
+/// (57: a server shutting down or restarting, a terminated backend); on SQLite BUSY and LOCKED
+/// once the busy timeout has run out (extended codes keep the primary one in the low byte).
+fn unavailable_code(code: &str) -> bool {
+    if code.len() == 5 {
+        ["08", "53", "57"]
+            .iter()
+            .any(|class| code.starts_with(class))
+    } else {
+        code.parse::<u32>().is_ok_and(|n| matches!(n & 0xff, 5 | 6))
     }
 }
 
@@ -242,6 +259,16 @@ mod tests {
         assert!(err.to_string().contains("disk on fire"));
         assert_eq!(err.public_message(), "Internal server error");
         assert_eq!(err.status(), 500);
+    }
+
+    #[test]
+    fn unavailable_database_codes() {
+        for code in ["08006", "57P01", "57P03", "53300", "5", "6", "517", "773"] {
+            assert!(unavailable_code(code), "{code}");
+        }
+        for code in ["23505", "40001", "42P01", "19", "2067", "1"] {
+            assert!(!unavailable_code(code), "{code}");
+        }
     }
 
     #[test]

@@ -8,7 +8,7 @@ const MIGRATION_LOCK: i64 = 0x6761_7465_686f_7573; // "gatehous"
 
 /// Applies pending migrations. On PostgreSQL instances that start together take turns under an
 /// advisory lock (sea-orm-migration takes none, and concurrent `CREATE TABLE`s collide); on
-/// SQLite the file's own locking and `IF NOT EXISTS` suffice.
+/// SQLite processes sharing a file take turns through a lock file beside it.
 pub(super) async fn migrate(db: &DatabaseConnection, url: &str) -> Result<(), DbErr> {
     if db.get_database_backend() == DbBackend::Postgres {
         let pool = db.get_postgres_connection_pool();
@@ -37,14 +37,22 @@ pub(super) async fn migrate(db: &DatabaseConnection, url: &str) -> Result<(), Db
     Migrator::up(db, None).await
 }
 
-/// The database file of a SQLite URL (`sqlite://data/app.db?mode=rwc` → `data/app.db`), if it
-/// names one (not `:memory:`).
+/// The database file of a SQLite URL as sqlx reads it (percent-decoding included), or `None` when
+/// sqlx keeps the database in memory (`:memory:`, `mode=memory`) or behind another VFS: then
+/// there is no file for other connections or processes to share.
 pub(super) fn sqlite_file(url: &str) -> Option<std::path::PathBuf> {
-    let rest = url
-        .strip_prefix("sqlite://")
-        .or_else(|| url.strip_prefix("sqlite:"))?;
-    let path = rest.split('?').next().unwrap_or_default();
-    (!path.is_empty() && !path.contains(":memory:")).then(|| path.into())
+    use std::str::FromStr;
+    if !url.starts_with("sqlite:") {
+        return None;
+    }
+    let options = sqlx::sqlite::SqliteConnectOptions::from_str(url).ok()?;
+    let file = options.get_filename();
+    let query = url.split_once('?').map_or("", |(_, query)| query);
+    let special = query
+        .split('&')
+        .any(|param| param == "mode=memory" || param.starts_with("vfs="));
+    let in_memory = file.to_string_lossy().starts_with("file:sqlx-in-memory");
+    (!special && !in_memory).then(|| file.to_path_buf())
 }
 
 /// Holds an exclusive lock on `<database>-migrate.lock` until dropped.
@@ -67,4 +75,25 @@ async fn lock_file(database: std::path::PathBuf) -> Result<std::fs::File, DbErr>
 
 fn sqlx_err(err: sqlx::Error) -> DbErr {
     DbErr::Custom(format!("migration lock: {err}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::sqlite_file;
+
+    #[test]
+    fn sqlite_urls_name_the_file_sqlx_opens() {
+        let file = |url| sqlite_file(url).map(|p| p.display().to_string());
+        assert_eq!(
+            file("sqlite://data/app.db?mode=rwc").as_deref(),
+            Some("data/app.db")
+        );
+        assert_eq!(
+            file("sqlite:///tmp/my%20db.db").as_deref(),
+            Some("/tmp/my db.db")
+        );
+        assert_eq!(file("sqlite::memory:"), None);
+        assert_eq!(file("sqlite://shared.db?mode=memory"), None);
+        assert_eq!(file("postgres://localhost/db"), None);
+    }
 }

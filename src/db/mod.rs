@@ -61,7 +61,8 @@ pub async fn connect(url: &str, schema: Option<&str>) -> Result<Stores, DbErr> {
     });
     let write = Database::connect(writer).await?;
     migrate::migrate(&write, url).await?;
-    // An in-memory database exists once per connection: there the writer does everything.
+    // An in-memory database has no file to share with other connections: there the writer
+    // does everything.
     let Some(file) = file else {
         return Ok(Stores {
             read: write.clone(),

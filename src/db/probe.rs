@@ -13,7 +13,7 @@ use std::{
     path::Path,
     sync::{
         atomic::{AtomicBool, AtomicUsize, Ordering},
-        Mutex,
+        Mutex, TryLockError,
     },
 };
 
@@ -117,22 +117,32 @@ impl SessionProbe {
         let start = self.next.fetch_add(1, Ordering::Relaxed);
         let count = self.connections.len();
         let connection = (0..count)
-            .find_map(|i| self.connections[(start + i) % count].try_lock().ok())
+            .find_map(
+                |i| match self.connections[start.wrapping_add(i) % count].try_lock() {
+                    Ok(connection) => Some(connection),
+                    // Nothing in here panics while holding a connection; if something ever did,
+                    // the connection itself is still sound (each read is a statement of its own).
+                    Err(TryLockError::Poisoned(poisoned)) => Some(poisoned.into_inner()),
+                    Err(TryLockError::WouldBlock) => None,
+                },
+            )
             .ok_or(Unanswered)?;
         let found = connection
             .prepare_cached(sql)
             .and_then(|mut statement| statement.query_row([sid], map).optional());
         found.map_err(|err| {
-            // A lock (the writer checkpointing) is routine; anything else is worth a line, and
-            // the pool will report it properly if it persists.
+            // A lock (the writer checkpointing) is routine. Anything else is logged once and
+            // the probe steps aside for good: the pool answers, and reports the cause properly
+            // if it is the database's.
             if err.sqlite_error_code() != Some(rusqlite::ErrorCode::DatabaseBusy) {
-                log::warn!("session probe: {err}; asking the pool");
+                log::warn!("session probe: {err}; the pool answers from now on");
+                self.close();
             }
             Unanswered
         })
     }
 
-    /// Stops answering (tests take the database away; the pools are closed beside it).
+    /// Stops answering: after an unexpected error, and when tests take the database away.
     pub fn close(&self) {
         self.closed.store(true, Ordering::Relaxed);
     }
