@@ -1,13 +1,16 @@
-//! On SQLite, the session look-up behind every authenticated request, read without a thread hop.
+//! On SQLite, the session look-up behind every authenticated request and refresh, read without a
+//! thread hop.
 //!
 //! sqlx runs each SQLite connection on a thread of its own and hands every query over through a
 //! channel: two context switches per query. For a primary-key read that SQLite answers in a few
 //! microseconds, that hand-over was most of the cost of `/users/me` (profiled with perf). The
 //! probe reads through a few connections of its own, on the calling thread. In WAL mode readers
 //! never wait for the writer, and the probe never waits at all: when its connections are all in
-//! use, SQLite reports a lock, or it has been closed, it answers [`Unanswered`] and the caller
-//! asks the pool as before. It can make the read faster, never slower or different: each read
-//! sees every committed write, so a logout still takes effect at once.
+//! use, SQLite reports a lock, or it has stepped aside, it answers [`Unanswered`] and the caller
+//! asks the pool as before. Its answers are never different from the pool's: each read sees
+//! every committed write, so a logout still takes effect at once. The price is that a read runs
+//! on an async worker: microseconds from SQLite's cache, longer only when the page must come
+//! from disk (the operating system's cache usually has it).
 
 use std::{
     path::Path,
