@@ -8,8 +8,11 @@ const MIGRATION_LOCK: i64 = 0x6761_7465_686f_7573; // "gatehous"
 
 /// Applies pending migrations. On PostgreSQL instances that start together take turns under an
 /// advisory lock (sea-orm-migration takes none, and concurrent `CREATE TABLE`s collide); on
-/// SQLite processes sharing a file take turns through a lock file beside it.
-pub(super) async fn migrate(db: &DatabaseConnection, url: &str) -> Result<(), DbErr> {
+/// SQLite processes sharing `sqlite_file` take turns through a lock file beside it.
+pub(super) async fn migrate(
+    db: &DatabaseConnection,
+    sqlite_file: Option<&std::path::Path>,
+) -> Result<(), DbErr> {
     if db.get_database_backend() == DbBackend::Postgres {
         let pool = db.get_postgres_connection_pool();
         let mut lock = pool.acquire().await.map_err(sqlx_err)?;
@@ -30,8 +33,8 @@ pub(super) async fn migrate(db: &DatabaseConnection, url: &str) -> Result<(), Db
     }
     // Several processes may share one SQLite file: they take turns through a lock file beside
     // it (SQLite's `ALTER TABLE ... ADD COLUMN` has no IF NOT EXISTS to make a race harmless).
-    let _turn = match sqlite_file(url) {
-        Some(path) => Some(lock_file(path).await?),
+    let _turn = match sqlite_file {
+        Some(path) => Some(lock_file(path.to_path_buf()).await?),
         None => None,
     };
     Migrator::up(db, None).await

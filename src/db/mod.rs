@@ -43,7 +43,7 @@ pub async fn connect(url: &str, schema: Option<&str>) -> Result<Stores, DbErr> {
             options.set_schema_search_path(schema.to_owned());
         }
         let db = Database::connect(options).await?;
-        migrate::migrate(&db, url).await?;
+        migrate::migrate(&db, None).await?;
         return Ok(Stores {
             read: db.clone(),
             write: db,
@@ -60,7 +60,7 @@ pub async fn connect(url: &str, schema: Option<&str>) -> Result<Stores, DbErr> {
             .busy_timeout(Duration::from_secs(10))
     });
     let write = Database::connect(writer).await?;
-    migrate::migrate(&write, url).await?;
+    migrate::migrate(&write, file.as_deref()).await?;
     // An in-memory database has no file to share with other connections: there the writer
     // does everything.
     let Some(file) = file else {
