@@ -55,20 +55,28 @@ pub fn build(figment: Figment) -> Result<Rocket<Build>, ConfigError> {
     // Templates come from the binary unless TEMPLATE_DIR names a folder (pages and mails share
     // it); Rocket's own `template_dir` is overridden either way.
     let template_dir = settings.template_dir.clone().map(PathBuf::from);
-    let scanned = match &template_dir {
-        Some(dir) => dir.clone(),
-        None => assets::empty_template_dir().map_err(|e| {
-            ConfigError(vec![format!(
-                "cannot create a folder in the temporary directory: {e}"
-            )])
-        })?,
+    let (scanned, private_dir) = match &template_dir {
+        Some(dir) => (dir.clone(), None),
+        None => {
+            let dir = assets::EmptyTemplateDir::create().map_err(|e| {
+                ConfigError(vec![format!(
+                    "cannot create a folder in the temporary directory: {e}"
+                )])
+            })?;
+            (dir.path().to_path_buf(), Some(dir))
+        }
     };
     let figment = figment.merge(("template_dir", scanned.display().to_string()));
-    let embedded = template_dir.is_none();
     let templates = Template::try_custom(move |engines| {
+        // The closure lives as long as the server: so does the private folder it owns.
+        let embedded = private_dir.is_some();
         if embedded {
             engines.tera.add_raw_templates(assets::page_templates())?;
         }
+        // Tera escapes by name suffix, and embedded pages are named without one (`login`):
+        // the empty suffix matches every name, so every page is escaped however it was
+        // registered. Nothing a page renders is trusted markup.
+        engines.tera.autoescape_on(vec![""]);
         Ok(())
     });
     let static_dir = settings.static_dir.clone().map(PathBuf::from);

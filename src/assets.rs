@@ -50,11 +50,41 @@ fn text(path: &str) -> Option<String> {
 }
 
 /// An empty folder for rocket_dyn_templates, which insists on scanning one even when every
-/// template is registered from memory.
-pub fn empty_template_dir() -> std::io::Result<PathBuf> {
-    let dir = std::env::temp_dir().join("gatehouse-embedded-templates");
-    std::fs::create_dir_all(&dir)?;
-    Ok(dir)
+/// template is registered from memory. Created afresh for this process (a new name, mode 0700),
+/// so nobody else can plant templates in it; removed when dropped.
+pub struct EmptyTemplateDir(PathBuf);
+
+impl EmptyTemplateDir {
+    pub fn create() -> std::io::Result<Self> {
+        let mut builder = std::fs::DirBuilder::new();
+        #[cfg(unix)]
+        std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+        let base = std::env::temp_dir();
+        let mut last = None;
+        for _ in 0..8 {
+            let dir = base.join(format!(
+                "gatehouse-templates-{}-{:016x}",
+                std::process::id(),
+                rand::random::<u64>()
+            ));
+            // `create` (not `create_all`) fails on an existing path: the folder is ours.
+            match builder.create(&dir) {
+                Ok(()) => return Ok(Self(dir)),
+                Err(err) => last = Some(err),
+            }
+        }
+        Err(last.unwrap_or_else(|| std::io::Error::other("no name left")))
+    }
+
+    pub fn path(&self) -> &std::path::Path {
+        &self.0
+    }
+}
+
+impl Drop for EmptyTemplateDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir(&self.0);
+    }
 }
 
 /// `/static/<path>` from the binary.

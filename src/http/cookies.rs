@@ -34,7 +34,12 @@ const PAGE_CSRF: &str = "gh_csrf";
 
 /// The name a browser-page cookie goes by: `__Host-<name>` when cookies are Secure.
 pub fn page_cookie_name(settings: &Settings, name: &str) -> String {
-    if settings.cookie_secure {
+    page_cookie_name_for(settings.cookie_secure, name)
+}
+
+/// [`page_cookie_name`] when only the COOKIE_SECURE flag is at hand.
+pub fn page_cookie_name_for(secure: bool, name: &str) -> String {
+    if secure {
         format!("__Host-{name}")
     } else {
         name.to_owned()

@@ -9,6 +9,7 @@ pub mod cors;
 pub mod csrf;
 pub mod error;
 mod fairings;
+pub mod flash;
 pub mod guards;
 mod request;
 
@@ -16,5 +17,6 @@ pub use body::JsonBody;
 pub use cors::Cors;
 pub use csrf::{ButtonForm, CsrfForm, CsrfToken};
 pub use fairings::{RequestLog, SecurityHeaders};
+pub use flash::{Flash, FlashMessage};
 pub use guards::{BearerToken, CurrentUser, PageUser};
 pub use request::{ClientIp, CrossSite};

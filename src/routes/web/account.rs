@@ -1,14 +1,9 @@
 //! The account page and the logged-in password change.
 
-use rocket::{
-    get, post,
-    request::FlashMessage,
-    response::{Flash, Redirect},
-    FromForm, State,
-};
+use rocket::{get, post, response::Redirect, FromForm, State};
 
 use crate::{
-    http::{CsrfForm, CsrfToken, PageUser},
+    http::{CsrfForm, CsrfToken, Flash, FlashMessage, PageUser},
     services::{
         accounts::{self, PasswordChange},
         ClientInfo,
@@ -26,7 +21,7 @@ pub async fn account(
     app: &State<AppState>,
     user: PageUser,
     csrf: CsrfToken,
-    flash: Option<FlashMessage<'_>>,
+    flash: Option<FlashMessage>,
 ) -> Result<Page, WebError> {
     Ok(account_page(app, &user.0, &csrf).await?.flash(flash))
 }

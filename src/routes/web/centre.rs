@@ -2,16 +2,11 @@
 //! address, delete the account. Each is a form with its CSRF token, and answers with a
 //! redirect and a flash, or the account page with the form's errors.
 
-use rocket::{
-    http::CookieJar,
-    post,
-    response::{Flash, Redirect},
-    FromForm, State,
-};
+use rocket::{http::CookieJar, post, response::Redirect, FromForm, State};
 
 use crate::{
     error::Field,
-    http::{cookies, ButtonForm, CsrfForm, PageUser},
+    http::{cookies, ButtonForm, CsrfForm, Flash, PageUser},
     services::{deletion, email, email_change, session_list, ClientInfo},
     state::AppState,
 };

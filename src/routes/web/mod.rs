@@ -9,9 +9,9 @@ mod reset;
 mod session;
 mod verify;
 
-use rocket::{get, request::FlashMessage, Route};
+use rocket::{get, Route};
 
-use crate::http::{CsrfToken, PageUser};
+use crate::http::{CsrfToken, FlashMessage, PageUser};
 
 pub use page::{Page, WebError};
 
@@ -45,7 +45,7 @@ pub fn routes() -> Vec<Route> {
 }
 
 #[get("/")]
-pub fn index(user: Option<PageUser>, csrf: CsrfToken, flash: Option<FlashMessage<'_>>) -> Page {
+pub fn index(user: Option<PageUser>, csrf: CsrfToken, flash: Option<FlashMessage>) -> Page {
     Page::new("index", "Welcome")
         .user(user.as_ref())
         .csrf(&csrf)

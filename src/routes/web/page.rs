@@ -1,6 +1,5 @@
 use rocket::{
     http::{ContentType, Header, Status},
-    request::FlashMessage,
     response::{self, Redirect, Responder},
     Request,
 };
@@ -13,7 +12,7 @@ use crate::{
     http::{
         error::{headers_of, log_cause, status_of},
         guards::signed_in_user,
-        CsrfToken, PageUser,
+        CsrfToken, FlashMessage, PageUser,
     },
     services::sessions::Authenticated,
 };
@@ -82,12 +81,9 @@ impl Page {
         )
     }
 
-    pub fn flash(self, flash: Option<FlashMessage<'_>>) -> Self {
+    pub fn flash(self, flash: Option<FlashMessage>) -> Self {
         match flash {
-            Some(flash) => self.with(
-                "flash",
-                json!({ "kind": flash.kind(), "message": flash.message() }),
-            ),
+            Some(flash) => self.with("flash", flash),
             None => self,
         }
     }
@@ -164,7 +160,7 @@ impl<'r> Responder<'r, 'static> for Page {
             Template::render(self.template, Value::Object(self.context)),
         )
             .respond_to(req)?;
-        // Templates registered from memory carry no file extension to infer it from.
+        // Templates registered from memory carry no file extension to infer the type from.
         res.set_header(ContentType::HTML);
         for header in self.headers {
             res.set_header(header);

@@ -1,17 +1,10 @@
 //! Forgotten password: ask for a link, then set a new password with it.
 
-use rocket::{
-    get,
-    http::Status,
-    post,
-    request::FlashMessage,
-    response::{Flash, Redirect},
-    FromForm, State,
-};
+use rocket::{get, http::Status, post, response::Redirect, FromForm, State};
 
 use crate::{
     error::Error,
-    http::{ClientIp, CsrfForm, CsrfToken, PageUser},
+    http::{ClientIp, CsrfForm, CsrfToken, Flash, FlashMessage, PageUser},
     services::{password_reset, ClientInfo},
     state::AppState,
 };
@@ -25,11 +18,7 @@ pub struct ForgotForm {
 }
 
 #[get("/forgot-password")]
-pub fn forgot_form(
-    user: Option<PageUser>,
-    csrf: CsrfToken,
-    flash: Option<FlashMessage<'_>>,
-) -> Page {
+pub fn forgot_form(user: Option<PageUser>, csrf: CsrfToken, flash: Option<FlashMessage>) -> Page {
     Page::new("forgot_password", "Forgot your password?")
         .user(user.as_ref())
         .csrf(&csrf)
@@ -43,7 +32,7 @@ pub async fn forgot(
     form: CsrfForm<ForgotForm>,
 ) -> Result<Result<Flash<Redirect>, Page>, WebError> {
     match password_reset::request(app, &form.email, client_ip.0).await {
-        // The address goes to the confirmation page through the flash (signed, this browser only).
+        // The address reaches the confirmation page in the flash: sealed, this browser only.
         Ok(()) => Ok(Ok(Flash::success(
             Redirect::to("/forgot-password/sent"),
             form.email.trim(),
@@ -61,7 +50,7 @@ pub async fn forgot(
 pub fn forgot_sent(
     app: &State<AppState>,
     user: Option<PageUser>,
-    flash: Option<FlashMessage<'_>>,
+    flash: Option<FlashMessage>,
 ) -> PageOrRedirect {
     let Some(flash) = flash else {
         return PageOrRedirect::Redirect(Redirect::to("/forgot-password"));
@@ -69,7 +58,7 @@ pub fn forgot_sent(
     PageOrRedirect::Page(
         Page::new("forgot_sent", "Check your inbox")
             .user(user.as_ref())
-            .keep("email", flash.message())
+            .keep("email", &flash.message)
             .with("minutes", app.settings.reset_token_ttl_secs / 60),
     )
 }

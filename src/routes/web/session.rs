@@ -4,14 +4,13 @@ use rocket::{
     get,
     http::{uri::Origin, CookieJar, Status},
     post,
-    request::FlashMessage,
-    response::{Flash, Redirect},
+    response::Redirect,
     FromForm, State,
 };
 
 use crate::{
     error::{Error, Field, FieldError, INVALID_CREDENTIALS},
-    http::{cookies, ButtonForm, CsrfForm, CsrfToken, PageUser},
+    http::{cookies, ButtonForm, CsrfForm, CsrfToken, Flash, FlashMessage, PageUser},
     services::{
         accounts::{self, Registration},
         email,
@@ -99,7 +98,7 @@ pub fn login_form(
     email: Option<String>,
     user: Option<PageUser>,
     csrf: CsrfToken,
-    flash: Option<FlashMessage<'_>>,
+    flash: Option<FlashMessage>,
 ) -> PageOrRedirect {
     let next = next.as_deref().and_then(safe_next).map(str::to_owned);
     if user.is_some() {

@@ -1,15 +1,11 @@
 //! Links from mails that confirm an address. Opening the link only shows a button: mail scanners
 //! fetch links before people do, so only the POST consumes the token.
 
-use rocket::{
-    get, post,
-    response::{Flash, Redirect},
-    FromForm, State,
-};
+use rocket::{get, post, response::Redirect, FromForm, State};
 
 use crate::{
     error::Error,
-    http::{CsrfForm, CsrfToken, PageUser},
+    http::{CsrfForm, CsrfToken, Flash, PageUser},
     services::{
         email::{self, Confirmed},
         ClientInfo,
