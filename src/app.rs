@@ -150,6 +150,7 @@ async fn init_state(settings: Settings, template_dir: Option<&Path>) -> Result<A
         mailer,
         stop: tokio::sync::watch::channel(false).0,
         lock_gate: tokio::sync::Semaphore::new(db::POOL_SIZE_FOR_LOCKS),
+        throttle_released: tokio::sync::Notify::new(),
         settings,
     }))
 }

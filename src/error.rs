@@ -53,6 +53,17 @@ impl FieldError {
     }
 }
 
+/// What a log-in throttle refusal is about, so that a page can say what is true.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ThrottleScope {
+    /// The account, tried too often (from this network, or from everywhere).
+    Account,
+    /// This client's network, over every account.
+    Network,
+    /// The current password asked again inside this signed-in session.
+    Session,
+}
+
 #[derive(Debug, Clone, thiserror::Error)]
 pub enum Error {
     /// 422: fields are invalid. The API shows the first; pages show each beside its field.
@@ -94,9 +105,13 @@ pub enum Error {
     /// 429 with `Retry-After`: a rate limit was reached.
     #[error("Too many requests; try again later")]
     TooManyRequests { retry_after_secs: i64 },
-    /// 429 with `Retry-After`: log-in attempts for this account or client are being slowed down.
+    /// 429 with `Retry-After`: password checks for this account, network or session are being
+    /// slowed down.
     #[error("Too many attempts, try again later")]
-    Throttled { retry_after_secs: i64 },
+    Throttled {
+        retry_after_secs: i64,
+        scope: ThrottleScope,
+    },
     /// 503 with `Retry-After`: the database does not answer, or the server is saturated.
     #[error("Service temporarily unavailable")]
     Unavailable { retry_after_secs: i64 },
@@ -173,7 +188,9 @@ impl Error {
     pub fn retry_after(&self) -> Option<i64> {
         match self {
             Self::TooManyRequests { retry_after_secs }
-            | Self::Throttled { retry_after_secs }
+            | Self::Throttled {
+                retry_after_secs, ..
+            }
             | Self::Unavailable { retry_after_secs } => Some((*retry_after_secs).max(1)),
             _ => None,
         }

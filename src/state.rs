@@ -34,7 +34,14 @@ pub struct Shared {
     /// one bucket then waits here, holding no database connection, instead of taking the whole
     /// pool and starving every other route.
     pub lock_gate: tokio::sync::Semaphore,
+    /// Woken when a throttled password check finishes here, so that attempts waiting for
+    /// room go on at once.
+    pub throttle_released: tokio::sync::Notify,
 }
+
+/// How long a request waits for its turn at the lock gate before it answers 503: a flood queued
+/// on one bucket must not hold other requests for longer than a client would wait.
+const LOCK_TURN_WAIT: std::time::Duration = std::time::Duration::from_millis(1500);
 
 impl AppState {
     pub fn new(shared: Shared) -> Self {
@@ -43,10 +50,16 @@ impl AppState {
 
     /// A turn at the row-lock gate; see [`Shared::lock_gate`].
     pub async fn lock_turn(&self) -> crate::error::Result<tokio::sync::SemaphorePermit<'_>> {
-        self.lock_gate
-            .acquire()
-            .await
-            .map_err(|_| crate::error::Error::internal("lock gate closed"))
+        match tokio::time::timeout(LOCK_TURN_WAIT, self.lock_gate.acquire()).await {
+            Ok(Ok(permit)) => Ok(permit),
+            Ok(Err(_)) => Err(crate::error::Error::internal("lock gate closed")),
+            Err(_) => {
+                log::warn!("lock gate: no turn within {LOCK_TURN_WAIT:?}, answering 503");
+                Err(crate::error::Error::Unavailable {
+                    retry_after_secs: 1,
+                })
+            }
+        }
     }
 
     /// Closes every connection to the database (tests use it to take the database away).

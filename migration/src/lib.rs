@@ -13,6 +13,7 @@ mod m20261124_000003_create_password_resets;
 mod m20261130_000004_hardening;
 mod m20261130_000005_account_centre;
 mod m20261130_000006_throttle_pending;
+mod m20261202_000007_throttle_scopes;
 
 pub struct Migrator;
 
@@ -26,6 +27,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261130_000004_hardening::Migration),
             Box::new(m20261130_000005_account_centre::Migration),
             Box::new(m20261130_000006_throttle_pending::Migration),
+            Box::new(m20261202_000007_throttle_scopes::Migration),
         ]
     }
 }

@@ -40,6 +40,10 @@ fn assemble(v: &mut Values, strict: bool, problems: &mut Vec<String>) -> Setting
         );
     }
 
+    let login_max_failures = v.int("LOGIN_MAX_FAILURES");
+    let login_max_failures_per_account = v.int("LOGIN_MAX_FAILURES_PER_ACCOUNT");
+    checks::account_ceiling(login_max_failures, login_max_failures_per_account, problems);
+
     let trusted_proxy_header = v.optional("TRUSTED_PROXY_HEADER");
     checks::proxy_header(trusted_proxy_header.as_deref(), problems);
 
@@ -61,7 +65,8 @@ fn assemble(v: &mut Values, strict: bool, problems: &mut Vec<String>) -> Setting
         template_dir: v.optional("TEMPLATE_DIR"),
         static_dir: v.optional("STATIC_DIR"),
         require_email_verification: v.bool("REQUIRE_EMAIL_VERIFICATION"),
-        login_max_failures: v.int("LOGIN_MAX_FAILURES"),
+        login_max_failures,
+        login_max_failures_per_account,
         login_max_failures_per_ip: v.int("LOGIN_MAX_FAILURES_PER_IP"),
         register_limit_per_ip: v.int("REGISTER_LIMIT_PER_IP"),
         reset_token_ttl_secs: v.secs("RESET_TOKEN_EXPIRE_MINUTES"),

@@ -138,6 +138,19 @@ pub(super) fn proxy_header(header: Option<&str>, problems: &mut Vec<String>) {
 }
 
 /// The sender of every mail.
+/// The account-wide ceiling is only safe from a lone attacker when one network cannot reach it:
+/// else anyone could lock any account from home.
+pub(super) fn account_ceiling(per_network: u32, per_account: u32, problems: &mut Vec<String>) {
+    let reachable = crate::domain::lockout::reachable_by_one_network(i64::from(per_network.max(1)));
+    if i64::from(per_account) <= reachable {
+        problems.push(format!(
+            "LOGIN_MAX_FAILURES_PER_ACCOUNT must be above {reachable}: with LOGIN_MAX_FAILURES={per_network}, \
+             one network alone can fail that many times in an hour and would lock the account \
+             for its owner"
+        ));
+    }
+}
+
 pub(super) fn mailbox(from: &str, problems: &mut Vec<String>) -> Mailbox {
     Mailbox::from_str(from).unwrap_or_else(|_| {
         problems.push("MAIL_FROM must be a mailbox like `Gatehouse <no-reply@example.com>`".into());

@@ -77,8 +77,12 @@ pub struct Settings {
     pub static_dir: Option<String>,
     /// Whether new accounts must confirm their email address before they can log in.
     pub require_email_verification: bool,
-    /// Failed logins for one account after which further attempts are refused for a while.
+    /// Consecutive failed logins for one account from one network after which that network
+    /// waits (doubling delays); also the streak of one session's password confirmations.
     pub login_max_failures: u32,
+    /// Failed logins for one account in an hour, from every network, after which it is locked
+    /// until the hour ends; above what one network can reach.
+    pub login_max_failures_per_account: u32,
     /// Failed logins from one client IP, over all accounts, after which it is refused for a while.
     pub login_max_failures_per_ip: u32,
     /// Registrations allowed from one client IP per hour.

@@ -122,6 +122,13 @@ pub(super) const TABLE: &[Setting] = &[
     int("BCRYPT_COST", 12, 4, 31, Unit::Plain),
     flag("REQUIRE_EMAIL_VERIFICATION", false),
     int("LOGIN_MAX_FAILURES", 5, 1, 1000, Unit::Plain),
+    int(
+        "LOGIN_MAX_FAILURES_PER_ACCOUNT",
+        100,
+        1,
+        1_000_000,
+        Unit::Plain,
+    ),
     int("LOGIN_MAX_FAILURES_PER_IP", 50, 1, 1_000_000, Unit::Plain),
     int("REGISTER_LIMIT_PER_IP", 10, 1, 1_000_000, Unit::Plain),
     int("RESET_TOKEN_EXPIRE_MINUTES", 30, 1, 24 * 60, Unit::Minutes),

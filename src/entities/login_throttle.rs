@@ -1,7 +1,7 @@
 use sea_orm::entity::prelude::*;
 
-/// Failed log-ins counted per key: `acct:<hash of the identifier tried>` (consecutive failures,
-/// whether or not the account exists) or `ip:<address or /64>` (failures in a window).
+/// Failed password checks counted per key (see `services::throttle` for what each kind means):
+/// `p:<account>:<network>`, `a:<account>`, `n:<network>`, `s:<session>`, each part a hash.
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "login_throttles")]
 pub struct Model {
@@ -13,6 +13,9 @@ pub struct Model {
     pub updated_at: i64,
     /// Attempts whose password is being checked right now.
     pub pending: i32,
+    /// When a failure was last counted (0: never): consecutive failures are forgotten a day
+    /// after it.
+    pub last_failure_at: i64,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -148,8 +148,8 @@ pub struct PasswordChange {
     pub confirm: Option<String>,
 }
 
-/// A logged-in password change. The current password is checked like a log-in (and throttled
-/// like one). The session that asked keeps going; every other one ends.
+/// A logged-in password change. The current password is checked like a log-in (throttled per
+/// session). The session that asked keeps going; every other one ends.
 pub async fn change_password(
     app: &AppState,
     user: &user::Model,
@@ -188,7 +188,7 @@ pub async fn change_password(
         return Err(Error::internal("parsed password missing without an error"));
     };
 
-    login::confirm_password(app, user, &change.current, client).await?;
+    login::confirm_password(app, user, session_id, &change.current, client).await?;
     let hash = app.hasher.hash(password.expose()).await?;
     let now = app.clock.now();
     let txn = app.writer.begin().await?;

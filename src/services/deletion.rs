@@ -20,6 +20,7 @@ use crate::{
 pub async fn delete_account(
     app: &AppState,
     user: &user::Model,
+    session_id: &str,
     password: &str,
     client: &ClientInfo,
 ) -> Result<()> {
@@ -29,7 +30,7 @@ pub async fn delete_account(
             "enter your password",
         )]));
     }
-    login::confirm_password(app, user, password, client).await?;
+    login::confirm_password(app, user, session_id, password, client).await?;
     let now = app.clock.now();
     let txn = app.writer.begin().await?;
     session::Entity::delete_many()

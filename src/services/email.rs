@@ -3,19 +3,20 @@
 //! only a POST consumes it: mail scanners fetch GET links before the person does.
 
 use sea_orm::{
-    sea_query::Expr, ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set,
-    SqlErr, TransactionTrait,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set, SqlErr,
+    TransactionTrait,
 };
 use serde_json::json;
 
 use crate::{
-    auth::keys::{hash_token, is_token_shaped, random_token},
+    auth::keys::{hash_token, random_token},
     domain::Email,
-    entities::{email_token, user},
+    entities::{email_token, password_reset, user},
     error::{Error, Field, FieldError, Result},
     mail::{Address, To},
     services::{
         audit::{self, Kind},
+        link_token::{consume, usable},
         rate_limit, ClientInfo,
     },
     state::AppState,
@@ -112,46 +113,25 @@ pub async fn resend(app: &AppState, user: &user::Model, client: &ClientInfo) -> 
     Ok(())
 }
 
-/// The unused, unexpired token row behind `token`, with its user.
-async fn usable(app: &AppState, token: &str) -> Result<Option<(email_token::Model, user::Model)>> {
-    if !is_token_shaped(token) {
-        return Ok(None);
-    }
-    let found = email_token::Entity::find()
-        .filter(email_token::Column::TokenHash.eq(hash_token(token)))
-        .find_also_related(user::Entity)
-        .one(&app.db)
-        .await?;
-    let now = app.clock.now();
-    Ok(match found {
-        Some((row, Some(user))) if row.used_at.is_none() && row.expires_at > now => {
-            Some((row, user))
-        }
-        _ => None,
-    })
-}
-
 /// Whether a link still works (for showing its page; [`confirm`] checks again).
 pub async fn is_valid(app: &AppState, token: &str) -> Result<bool> {
-    Ok(usable(app, token).await?.is_some())
+    let now = app.clock.now();
+    Ok(usable::<email_token::Entity>(&app.db, token, now)
+        .await?
+        .is_some())
 }
 
 /// Consumes a link: verifies the address it was sent to, or moves the account to it.
 pub async fn confirm(app: &AppState, token: &str, client: &ClientInfo) -> Result<Confirmed> {
     let invalid = || Error::BadRequest(INVALID_TOKEN);
-    let (row, user) = usable(app, token).await?.ok_or_else(invalid)?;
+    let now = app.clock.now();
+    let (row, user) = usable::<email_token::Entity>(&app.db, token, now)
+        .await?
+        .ok_or_else(invalid)?;
     let address = row.new_email.clone().ok_or_else(invalid)?;
     let email = Email::parse(&address).map_err(|_| invalid())?;
-    let now = app.clock.now();
     let txn = app.writer.begin().await?;
-    // Compare-and-swap: of two concurrent confirmations, one wins.
-    let consumed = email_token::Entity::update_many()
-        .col_expr(email_token::Column::UsedAt, Expr::value(now))
-        .filter(email_token::Column::Id.eq(row.id))
-        .filter(email_token::Column::UsedAt.is_null())
-        .exec(&txn)
-        .await?;
-    if consumed.rows_affected != 1 {
+    if !consume::<email_token::Entity>(&txn, &row, now).await? {
         return Err(invalid());
     }
     let mut active: user::ActiveModel = user.clone().into();
@@ -176,6 +156,13 @@ pub async fn confirm(app: &AppState, token: &str, client: &ClientInfo) -> Result
             )));
         }
         Err(err) => return Err(err.into()),
+    }
+    if outcome == Confirmed::EmailChanged {
+        // Reset links went to the old address, which no longer controls the account.
+        password_reset::Entity::delete_many()
+            .filter(password_reset::Column::UserId.eq(user.id))
+            .exec(&txn)
+            .await?;
     }
     let kind = match outcome {
         Confirmed::Verified => Kind::EmailVerified,

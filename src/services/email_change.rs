@@ -24,6 +24,7 @@ use crate::{
 pub async fn request(
     app: &AppState,
     user: &user::Model,
+    session_id: &str,
     password: &str,
     new_email: &str,
     client: &ClientInfo,
@@ -48,7 +49,7 @@ pub async fn request(
     let Some(email) = email else {
         return Err(Error::internal("parsed email missing without an error"));
     };
-    login::confirm_password(app, user, password, client).await?;
+    login::confirm_password(app, user, session_id, password, client).await?;
     limit(app, "change-email", user.id, client).await?;
 
     let now = app.clock.now();

@@ -12,7 +12,7 @@ use crate::{
     services::{
         audit::{self, Kind},
         sessions::{self, IssuedTokens},
-        throttle::{self, AfterFailure},
+        throttle::{self, AfterFailure, Subject},
         ClientInfo,
     },
     state::AppState,
@@ -41,8 +41,12 @@ pub async fn login(
         ));
     }
     let user = find_by_identifier(app, identifier).await?;
-    let verdict =
-        check_password(app, identifier, credentials.password, user.as_ref(), client).await?;
+    let subject = Subject::LogIn {
+        user_id: user.as_ref().map(|u| u.id),
+        identifier,
+        ip: client.ip,
+    };
+    let verdict = check_password(app, subject, credentials.password, user.as_ref(), client).await?;
     match user {
         Some(user) if verdict.matched() => {
             if verdict == Verdict::MatchNeedsRehash {
@@ -63,12 +67,13 @@ pub async fn login(
     }
 }
 
-/// One throttled password check for the account `identifier` names (`user`, when it exists):
-/// log-ins and the current password of a change both go through here. Refused with 429 while the account or the client
-/// has to wait; the owner is mailed once when their account starts being throttled.
-pub async fn check_password(
+/// One throttled check of `password` against `user`'s (none: an unknown account, checked
+/// against a dummy hash all the same): log-ins and the current password of a change both go
+/// through here. Refused with 429 while the throttle says wait; the owner is mailed once when
+/// failures against their account reach LOGIN_MAX_FAILURES within an hour.
+async fn check_password(
     app: &AppState,
-    identifier: &str,
+    subject: Subject<'_>,
     password: &str,
     user: Option<&user::Model>,
     client: &ClientInfo,
@@ -79,18 +84,18 @@ pub async fn check_password(
             retry_after_secs: 2,
         });
     }
-    let reservation = throttle::reserve(app, identifier, client.ip).await?;
+    let reservation = throttle::reserve(app, subject).await?;
     let hash = user.map(|u| u.password_hash.as_str());
     let verdict = match app.hasher.verify(password, hash).await {
         Ok(verdict) => verdict,
         Err(err) => {
-            throttle::abandoned(app, &reservation).await?;
+            reservation.abandoned().await?;
             return Err(err);
         }
     };
     if verdict.matched() {
-        throttle::succeeded(app, &reservation).await?;
-    } else if throttle::failed(app, &reservation).await? == AfterFailure::StartedThrottling {
+        reservation.succeeded().await?;
+    } else if reservation.failed().await? == AfterFailure::StartedThrottling {
         if let Some(user) = user {
             log::warn!(
                 "log-in throttled for user {} after repeated failures",
@@ -110,14 +115,17 @@ pub async fn check_password(
 }
 
 /// The signed-in user's password once more, before a change that needs it (password, email,
-/// deletion): throttled like a log-in; a wrong one is [`Error::IncorrectPassword`].
+/// deletion): throttled per session, so that a lock an outsider set on the account does not
+/// stand in its owner's way; a wrong one is [`Error::IncorrectPassword`].
 pub async fn confirm_password(
     app: &AppState,
     user: &user::Model,
+    session_id: &str,
     password: &str,
     client: &ClientInfo,
 ) -> Result<()> {
-    let verdict = check_password(app, &user.email_key, password, Some(user), client).await?;
+    let subject = Subject::Session { session_id };
+    let verdict = check_password(app, subject, password, Some(user), client).await?;
     if verdict.matched() {
         Ok(())
     } else {

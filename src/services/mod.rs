@@ -10,6 +10,7 @@ pub mod deletion;
 pub mod email;
 pub mod email_change;
 pub mod housekeeping;
+mod link_token;
 pub mod login;
 pub mod password_reset;
 pub mod rate_limit;

@@ -10,7 +10,7 @@ use sea_orm::{
 use serde_json::json;
 
 use crate::{
-    auth::keys::{hash_token, is_token_shaped, random_token},
+    auth::keys::{hash_token, random_token},
     domain::{Email, Password},
     entities::{password_reset, user},
     error::{Error, Field, Result},
@@ -18,7 +18,8 @@ use crate::{
     services::{
         accounts,
         audit::{self, Kind},
-        rate_limit, ClientInfo,
+        link_token::{consume, usable},
+        rate_limit, throttle, ClientInfo,
     },
     state::AppState,
 };
@@ -99,35 +100,14 @@ async fn issue(app: &AppState, email_key: &str) -> Result<()> {
     Ok(())
 }
 
-/// The unused, unexpired token row behind `token`, with its user. The one place that decides
-/// whether a reset link still works.
-async fn usable(
-    app: &AppState,
-    token: &str,
-    now: i64,
-) -> Result<Option<(password_reset::Model, user::Model)>> {
-    if !is_token_shaped(token) {
-        return Ok(None);
-    }
-    let found = password_reset::Entity::find()
-        .filter(password_reset::Column::TokenHash.eq(hash_token(token)))
-        .find_also_related(user::Entity)
-        .one(&app.db)
-        .await?;
-    Ok(match found {
-        Some((row, Some(user))) if row.used_at.is_none() && row.expires_at > now => {
-            Some((row, user))
-        }
-        _ => None,
-    })
-}
-
 /// The address of the account a reset link can still be used for (for showing the form, with
 /// the address for password managers; [`reset`] checks again).
 pub async fn account_email(app: &AppState, token: &str) -> Result<Option<String>> {
-    Ok(usable(app, token, app.clock.now())
-        .await?
-        .map(|(_, user)| user.email))
+    Ok(
+        usable::<password_reset::Entity>(&app.db, token, app.clock.now())
+            .await?
+            .map(|(_, user)| user.email),
+    )
 }
 
 /// Sets a new password with a token from a reset mail. The token is checked first, then the
@@ -143,7 +123,9 @@ pub async fn reset(
 ) -> Result<String> {
     let now = app.clock.now();
     let invalid = || Error::BadRequest(INVALID_TOKEN);
-    let (row, user) = usable(app, token, now).await?.ok_or_else(invalid)?;
+    let (row, user) = usable::<password_reset::Entity>(&app.db, token, now)
+        .await?
+        .ok_or_else(invalid)?;
     let mut errors = Vec::new();
     let password = Password::parse(new_password.clone(), &user.email_key)
         .map_err(|message| errors.push(crate::error::FieldError::new(Field::NewPassword, message)))
@@ -161,17 +143,7 @@ pub async fn reset(
     let hash = app.hasher.hash(password.expose()).await?;
 
     let txn = app.writer.begin().await?;
-    // Consumed with a compare-and-swap: of two concurrent resets with one token, one wins.
-    let consumed = password_reset::Entity::update_many()
-        .col_expr(
-            password_reset::Column::UsedAt,
-            sea_orm::sea_query::Expr::value(now),
-        )
-        .filter(password_reset::Column::Id.eq(row.id))
-        .filter(password_reset::Column::UsedAt.is_null())
-        .exec(&txn)
-        .await?;
-    if consumed.rows_affected != 1 {
+    if !consume::<password_reset::Entity>(&txn, &row, now).await? {
         return Err(invalid());
     }
     let done = accounts::Done {
@@ -181,6 +153,8 @@ pub async fn reset(
         now,
     };
     accounts::store_password(app, &txn, &user, hash, &done).await?;
+    // Whoever locked the account out, its owner just proved control of the address.
+    throttle::lift_account(&txn, user.id).await?;
     txn.commit().await?;
     Ok(user.email)
 }

@@ -136,7 +136,15 @@ pub async fn change_email(
     body: JsonBody<ChangeEmailRequest>,
 ) -> Result<(Status, Json<MessageResponse>)> {
     let body = body.0;
-    email_change::request(app, &user.0.user, &body.password, &body.new_email, &client).await?;
+    email_change::request(
+        app,
+        &user.0.user,
+        &user.0.session_id,
+        &body.password,
+        &body.new_email,
+        &client,
+    )
+    .await?;
     Ok((
         Status::Accepted,
         Json(MessageResponse {
@@ -173,7 +181,14 @@ pub async fn delete_me(
     client: ClientInfo,
     body: JsonBody<DeleteAccountRequest>,
 ) -> Result<Json<MessageResponse>> {
-    deletion::delete_account(app, &user.0.user, &body.0.password, &client).await?;
+    deletion::delete_account(
+        app,
+        &user.0.user,
+        &user.0.session_id,
+        &body.0.password,
+        &client,
+    )
+    .await?;
     Ok(Json(MessageResponse {
         msg: "Account deleted",
     }))

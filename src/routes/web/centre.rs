@@ -85,6 +85,7 @@ pub async fn change_email(
     let requested = email_change::request(
         app,
         &user.0.user,
+        &user.0.session_id,
         &form.current_password,
         &form.new_email,
         &client,
@@ -117,7 +118,15 @@ pub async fn delete_account(
     client: ClientInfo,
     form: CsrfForm<DeleteForm>,
 ) -> Answer {
-    match deletion::delete_account(app, &user.0.user, &form.current_password, &client).await {
+    match deletion::delete_account(
+        app,
+        &user.0.user,
+        &user.0.session_id,
+        &form.current_password,
+        &client,
+    )
+    .await
+    {
         Ok(()) => {
             cookies::clear_page_session(jar, &app.settings);
             Ok(Ok(Flash::success(

@@ -8,7 +8,7 @@ use serde::Serialize;
 use serde_json::{json, Map, Value};
 
 use crate::{
-    error::{Error, Field, FieldError},
+    error::{Error, Field, FieldError, ThrottleScope},
     http::{
         error::{headers_of, log_cause, status_of},
         guards::signed_in_user,
@@ -138,15 +138,27 @@ impl Page {
                 } else {
                     format!("{minutes} minutes")
                 };
-                Ok(self
-                    .with(
-                        "alert",
-                        format!(
-                            "Too many attempts from here for now. Please wait {wait} and try \
-                             again."
-                        ),
-                    )
-                    .status(Status::TooManyRequests))
+                let alert = match err {
+                    Error::Throttled {
+                        scope: ThrottleScope::Account,
+                        ..
+                    } => format!(
+                        "This account is temporarily locked after failed sign-ins. Please wait \
+                         {wait} and try again, or reset your password to unlock it now."
+                    ),
+                    Error::Throttled {
+                        scope: ThrottleScope::Network,
+                        ..
+                    } => format!(
+                        "Too many attempts from your network. Please wait {wait} and try again."
+                    ),
+                    Error::Throttled {
+                        scope: ThrottleScope::Session,
+                        ..
+                    } => format!("Too many incorrect passwords. Please wait {wait} and try again."),
+                    _ => format!("Too many requests for now. Please wait {wait} and try again."),
+                };
+                Ok(self.with("alert", alert).status(Status::TooManyRequests))
             }
             other => Err(WebError(other)),
         }

@@ -9,6 +9,8 @@
 //!   per /64.
 //! - `throttle`: log-in throttling per account — the limit, doubling delays, no enumeration, the
 //!   owner's mail.
+//! - `lockout`: an outsider's failures slow only their own network; one budget per account; the
+//!   account-wide ceiling; a reset lifts a lock; refusals write nothing.
 //! - `throttle_paths`: the same throttle under a burst, per client, on the login page and on a
 //!   password change.
 //! - `hashing`: a login storm gets 503s from the bounded hashing queue; health stays up.
@@ -21,6 +23,7 @@ mod client_ip;
 mod cookies;
 mod hashing;
 mod limits;
+mod lockout;
 mod login_page;
 mod origins;
 mod outage;

@@ -75,10 +75,13 @@ async fn the_login_page_says_to_wait_with_429_and_retry_after() {
         throttled.html
     );
     assert!(
-        throttled.html.contains("Too many attempts") || throttled.html.contains("try again"),
+        throttled
+            .html
+            .contains("This account is temporarily locked after failed sign-ins"),
         "{}",
         throttled.html
     );
+    assert!(!throttled.html.contains("from here"), "{}", throttled.html);
     assert!(
         throttled
             .header("Content-Type")
@@ -93,7 +96,7 @@ async fn the_login_page_says_to_wait_with_429_and_retry_after() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
-async fn wrong_current_passwords_count_like_failed_logins() {
+async fn wrong_current_passwords_are_throttled_per_session() {
     let app = spawn().await;
     let (access, _) = app.signed_in("changer@example.com").await;
     let hash = app
@@ -139,13 +142,10 @@ async fn parallel_correct_logins_never_count_as_failures() {
         .post_json_at_once("/auth/login", vec![login.clone(); 5])
         .await;
     assert!(replies.iter().all(|r| r.status == Status::Ok));
-    // More than that at once: the surplus is asked to come back in a second, nothing more.
+    // More than that at once (an API client with many workers): the surplus waits for the
+    // checks in flight instead of being refused, and every one succeeds.
     let replies = app.post_json_at_once("/auth/login", vec![login; 12]).await;
-    for reply in &replies {
-        let transient = reply.status == Status::TooManyRequests
-            && retry_after(reply.header("Retry-After")) == 1;
-        assert!(reply.status == Status::Ok || transient, "{}", reply.body);
-    }
+    assert_eq!(count(&replies, Status::Ok), 12, "{:?}", tally(&replies));
     let after = app.login("busy@example.com", PASSWORD).await;
     assert_eq!(after.status, Status::Ok, "no lock was left: {}", after.body);
 }
