@@ -32,16 +32,13 @@ pub fn build(figment: Figment) -> Result<Rocket<Build>, ConfigError> {
     let settings = Settings::from_figment(&figment)?;
     let body_limit = 16.kibibytes();
     let cookie_key = derive_key(settings.secret_key.expose(), "rocket-cookies");
-    // Rocket trusts X-Real-IP by default, which would let any client choose its address for
-    // every per-IP limit: only the configured proxy header, or else the TCP peer, counts.
-    let ip_header = match &settings.trusted_proxy_header {
-        Some(header) => rocket::figment::value::Value::from(header.clone()),
-        None => rocket::figment::value::Value::from(false),
-    };
     let figment = figment
         // Rocket's private cookies get their own key derived from SECRET_KEY: one secret to set.
         .merge(("secret_key", hex::encode(&cookie_key[..32])))
-        .merge(("ip_header", ip_header))
+        // Rocket trusts X-Real-IP by default, and would take the first entry of a list: any
+        // client could choose its address for every per-IP limit. `http::request::client_ip`
+        // reads TRUSTED_PROXY_HEADER itself.
+        .merge(("ip_header", false))
         .join((
             "limits",
             Limits::default()

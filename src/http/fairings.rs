@@ -74,7 +74,7 @@ impl Fairing for RequestLog {
             req.uri().path(),
             res.status().code,
             started.0.elapsed().as_secs_f64() * 1000.0,
-            req.client_ip().map_or_else(|| "-".to_owned(), |ip| ip.to_string()),
+            super::request::client_ip(req).map_or_else(|| "-".to_owned(), |ip| ip.to_string()),
         );
     }
 }

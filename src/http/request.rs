@@ -8,17 +8,35 @@ use rocket::{
 
 use crate::{services::ClientInfo, state::AppState};
 
-/// The client's address: from TRUSTED_PROXY_HEADER when one is configured (Rocket's
-/// `ip_header`, set from it at start-up), else the TCP peer.
+/// The client's address: from TRUSTED_PROXY_HEADER when one is configured, else the TCP peer.
 #[derive(Debug, Clone, Copy)]
 pub struct ClientIp(pub Option<IpAddr>);
+
+/// The address per-IP limits count. With a trusted proxy header, the right-most entry of its
+/// last line: a list such as `X-Forwarded-For` is appended to by each hop, so only the entry our
+/// proxy added is its word, and everything left of it is whatever the client chose to send. A
+/// request without the header (or with an entry that is no address) reached us without the
+/// proxy's word: its TCP peer counts. Rocket's own `ip_header` is off (see `app.rs`), since it
+/// would take a client-chosen value.
+pub fn client_ip(req: &Request<'_>) -> Option<IpAddr> {
+    let header = req
+        .rocket()
+        .state::<AppState>()
+        .and_then(|app| app.settings.trusted_proxy_header.as_deref());
+    let from_proxy = header.and_then(|name| {
+        let last_line = req.headers().get(name).last()?;
+        let entry = last_line.rsplit(',').next()?.trim();
+        entry.parse::<IpAddr>().ok()
+    });
+    from_proxy.or_else(|| req.remote().map(|peer| peer.ip()))
+}
 
 #[rocket::async_trait]
 impl<'r> FromRequest<'r> for ClientIp {
     type Error = Infallible;
 
     async fn from_request(req: &'r Request<'_>) -> request::Outcome<Self, Infallible> {
-        Outcome::Success(Self(req.client_ip()))
+        Outcome::Success(Self(client_ip(req)))
     }
 }
 
@@ -33,7 +51,7 @@ impl<'r> FromRequest<'r> for ClientInfo {
 
 pub fn client_info(req: &Request<'_>) -> ClientInfo {
     ClientInfo {
-        ip: req.client_ip(),
+        ip: client_ip(req),
         user_agent: req.headers().get_one("User-Agent").map(str::to_owned),
     }
 }

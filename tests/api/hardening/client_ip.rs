@@ -82,3 +82,41 @@ async fn the_trusted_proxy_header_names_the_client_and_ipv6_counts_per_64() {
     let next_64 = forgot_from(&app, "v6-9@example.com", PEER, "2001:db8:1:3::1").await;
     assert_eq!(next_64.status, Status::Accepted, "another /64");
 }
+
+/// `POST /auth/forgot-password` with `X-Forwarded-For: <forwarded>`.
+async fn forgot_forwarded(app: &TestApp, email: &str, forwarded: &str) -> Reply {
+    Reply::from(
+        app.client
+            .post("/auth/forgot-password")
+            .remote(PEER.parse().expect("a socket address"))
+            .header(Header::new("X-Forwarded-For", forwarded.to_owned()))
+            .json(&json!({ "email": email }))
+            .dispatch()
+            .await,
+    )
+    .await
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn x_forwarded_for_counts_the_entry_the_proxy_appended_not_the_first() {
+    let app = spawn_with_settings(&[
+        ("gatehouse.forgot_password_limit_per_ip", "2"),
+        ("gatehouse.trusted_proxy_header", "X-Forwarded-For"),
+    ])
+    .await;
+    // One client behind the proxy, claiming a new first hop each time.
+    let mut statuses = Vec::new();
+    for i in 0..3 {
+        let forwarded = format!("10.9.9.{i}, 198.51.100.20");
+        let reply = forgot_forwarded(&app, &format!("xff{i}@example.com"), &forwarded).await;
+        statuses.push(reply.status);
+    }
+    assert_eq!(
+        statuses,
+        [Status::Accepted, Status::Accepted, Status::TooManyRequests],
+        "the client's own first hops change nothing"
+    );
+    // The same claimed first hop from another client is another client.
+    let other = forgot_forwarded(&app, "xff9@example.com", "10.9.9.0, 198.51.100.21").await;
+    assert_eq!(other.status, Status::Accepted);
+}
