@@ -11,6 +11,7 @@ pub mod email;
 pub mod email_change;
 pub mod housekeeping;
 pub mod login;
+pub mod outbox_worker;
 pub mod password_reset;
 pub mod rate_limit;
 pub mod session_list;
