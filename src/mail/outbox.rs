@@ -173,12 +173,12 @@ pub async fn purge(db: &impl ConnectionTrait, now: i64) -> Result<()> {
     Ok(())
 }
 
-/// An account is gone: its pending mails go with it (a goodbye mail carries no user id). A
-/// send already in progress finishes, and finds its row gone.
+/// An account is gone: every mail of it goes with it, pending, sent or failed, so its address
+/// is kept nowhere (the goodbye mail carries no user id). A send already in progress finishes,
+/// and finds its row gone.
 pub async fn forget_user(db: &impl ConnectionTrait, user_id: i32) -> Result<()> {
     outbox::Entity::delete_many()
         .filter(outbox::Column::UserId.eq(user_id))
-        .filter(outbox::Column::Status.eq("pending"))
         .exec(db)
         .await?;
     Ok(())
