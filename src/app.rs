@@ -22,7 +22,7 @@ use crate::{
     http::{Cors, RequestLog, SecurityHeaders},
     mail::Mailer,
     routes::{api, web},
-    services::housekeeping,
+    services::{housekeeping, outbox_worker},
     state::{AppState, Shared},
 };
 
@@ -95,7 +95,7 @@ pub fn build(figment: Figment) -> Result<Rocket<Build>, ConfigError> {
             Box::pin(async move {
                 if let Some(app) = rocket.state::<AppState>() {
                     housekeeping::spawn(app.clone());
-                    crate::mail::outbox::spawn(app.clone());
+                    outbox_worker::spawn(app.clone());
                 }
                 let config = rocket.config();
                 log::info!(

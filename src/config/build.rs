@@ -73,6 +73,7 @@ fn assemble(v: &mut Values, strict: bool, problems: &mut Vec<String>) -> Setting
         forgot_password_limit_per_email: v.int("FORGOT_PASSWORD_LIMIT_PER_EMAIL"),
         forgot_password_limit_per_ip: v.int("FORGOT_PASSWORD_LIMIT_PER_IP"),
         smtp: smtp(v, problems),
+        outbox_lease_secs: v.secs("OUTBOX_LEASE_SECONDS"),
         strict,
     }
 }

@@ -91,6 +91,9 @@ pub struct Settings {
     pub forgot_password_limit_per_email: u32,
     pub forgot_password_limit_per_ip: u32,
     pub smtp: SmtpSettings,
+    /// How long an instance's claim on an outbox row lasts without renewal; a sending instance
+    /// renews it every third of that, so only a stopped (or cut-off) one lets it run out.
+    pub outbox_lease_secs: i64,
     /// Whether release rules apply (strong secret, production bcrypt cost).
     pub strict: bool,
 }

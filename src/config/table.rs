@@ -141,6 +141,7 @@ pub(super) const TABLE: &[Setting] = &[
     secret("SMTP_PASSWORD", ""),
     choice("SMTP_TLS", "none", &["none", "starttls", "tls"]),
     text("MAIL_FROM", "Gatehouse <no-reply@localhost>"),
+    int("OUTBOX_LEASE_SECONDS", 60, 1, 3600, Unit::Seconds),
 ];
 
 /// The env names of [`TABLE`], in order; computed at compile time for `ENV_KEYS`.

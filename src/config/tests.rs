@@ -125,6 +125,7 @@ fn new_settings_have_their_defaults() {
     assert_eq!(s.access_token_ttl_secs, 15 * 60);
     assert_eq!(s.refresh_token_ttl_secs, 7 * 86_400);
     assert_eq!(s.smtp.tls, SmtpTls::None);
+    assert_eq!(s.outbox_lease_secs, 60);
 }
 
 #[test]
@@ -139,6 +140,7 @@ fn new_settings_are_read() {
         ("TRUSTED_PROXY_HEADER", "X-Forwarded-For"),
         ("TEMPLATE_DIR", "/srv/templates"),
         ("STATIC_DIR", ""),
+        ("OUTBOX_LEASE_SECONDS", "2"),
     ]);
     assert_eq!(s.session_max_secs, 2 * 86_400);
     assert_eq!(s.login_max_failures, 7);
@@ -149,6 +151,7 @@ fn new_settings_are_read() {
     assert_eq!(s.trusted_proxy_header.as_deref(), Some("X-Forwarded-For"));
     assert_eq!(s.template_dir.as_deref(), Some("/srv/templates"));
     assert_eq!(s.static_dir, None);
+    assert_eq!(s.outbox_lease_secs, 2);
 }
 
 #[test]
@@ -160,6 +163,7 @@ fn new_settings_refuse_values_out_of_range() {
         ("LOGIN_MAX_FAILURES_PER_IP", "-1"),
         ("REGISTER_LIMIT_PER_IP", "1000001"),
         ("AUDIT_RETENTION_DAYS", "-1"),
+        ("OUTBOX_LEASE_SECONDS", "-1"),
         ("REQUIRE_EMAIL_VERIFICATION", "perhaps"),
         ("TRUSTED_PROXY_HEADER", "X Real"),
     ] {

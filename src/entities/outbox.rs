@@ -1,7 +1,7 @@
 use sea_orm::entity::prelude::*;
 
 /// A mail waiting to be delivered (or delivered, until purged). Written in the same transaction
-/// as what it announces; the worker claims due rows with a lease.
+/// as what it announces; the worker claims due rows with a lease (`lease_until`, Unix seconds).
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "outbox")]
 pub struct Model {
@@ -15,6 +15,8 @@ pub struct Model {
     pub payload: String,
     /// `pending`, `sent` or `failed`.
     pub status: String,
+    /// Claims so far. Each claim increments it, so with `id` it names the current claim: the
+    /// worker writes to a claimed row only `WHERE id = ? AND attempts = ?`.
     pub attempts: i32,
     pub next_attempt_at: i64,
     pub lease_until: Option<i64>,

@@ -1,8 +1,10 @@
 //! Outgoing mail: rendered from `templates/email/<name>/{text,html}.tera` as multipart text +
 //! HTML and written to the outbox table in the caller's transaction, together with whatever it
 //! announces, so a mail is never lost and never sent for something that did not happen. The
-//! worker in [`outbox`] delivers it over SMTP (lettre) with retries; requests never wait for
-//! SMTP. Message bodies hold live links, so they are sealed at rest and never logged.
+//! worker (`services::outbox_worker`) delivers it over SMTP (lettre) with [`Mailer::deliver`]
+//! and records the outcome through [`outbox`] (see there for what is guaranteed); requests
+//! never wait for SMTP. Message bodies hold live links, so they are sealed at rest and never
+//! logged.
 
 pub mod outbox;
 mod transport;
@@ -17,7 +19,7 @@ use sea_orm::ConnectionTrait;
 use tera::{Context, Tera};
 use tokio::sync::Notify;
 
-use crate::{auth::seal::Sealer, config::Settings, error::Result};
+use crate::{auth::seal::Sealer, config::Settings, entities, error::Result};
 
 /// Every mail Gatehouse sends, by template name.
 const KINDS: [&str; 8] = [
@@ -74,6 +76,16 @@ pub struct To<'a> {
     pub user_id: Option<i32>,
 }
 
+/// Why a queued mail was not delivered. Neither kind carries the message or its links.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DeliveryError {
+    /// Trying again cannot help: the relay refused it (5xx), the recipient is not an address,
+    /// the stored message does not open (a changed SECRET_KEY).
+    Permanent(String),
+    /// May pass: no connection, a 4xx, a timeout.
+    Transient(String),
+}
+
 pub struct Mailer {
     templates: Tera,
     from: Mailbox,
@@ -119,6 +131,20 @@ impl Mailer {
             wake: Arc::new(Notify::new()),
             transport: transport::Smtp::new(settings)?,
         })
+    }
+
+    /// Resolves when a mail is queued on this instance.
+    pub async fn queued(&self) {
+        self.wake.notified().await;
+    }
+
+    /// Opens a queued row's message and sends it to its recipient.
+    pub async fn deliver(&self, row: &entities::outbox::Model) -> Result<(), DeliveryError> {
+        let message = self
+            .sealer
+            .open(&row.payload)
+            .map_err(|_| DeliveryError::Permanent("the stored message does not open".into()))?;
+        self.transport.send(&row.recipient, &message).await
     }
 
     fn link(&self, path_and_query: &str) -> String {

@@ -5,6 +5,7 @@ use lettre::{
     AsyncTransport, Tokio1Executor,
 };
 
+use super::DeliveryError;
 use crate::config::{Settings, SmtpTls};
 
 const SMTP_TIMEOUT: Duration = Duration::from_secs(10);
@@ -36,15 +37,25 @@ impl Smtp {
         })
     }
 
-    /// Sends an already formatted message to one recipient.
-    pub async fn send(&self, to: &str, message: &[u8]) -> Result<(), String> {
-        let to: Address = to.parse().map_err(|e| format!("recipient address: {e}"))?;
+    /// Sends an already formatted message to one recipient. A recipient that is not an
+    /// address, or a refusal with a 5xx code, is permanent; everything else (no connection, a
+    /// 4xx, a timeout, TLS) may pass.
+    pub async fn send(&self, to: &str, message: &[u8]) -> Result<(), DeliveryError> {
+        let to: Address = to
+            .parse()
+            .map_err(|e| DeliveryError::Permanent(format!("recipient address: {e}")))?;
         let envelope = Envelope::new(Some(self.from.clone()), vec![to])
-            .map_err(|e| format!("envelope: {e}"))?;
+            .map_err(|e| DeliveryError::Permanent(format!("envelope: {e}")))?;
         self.transport
             .send_raw(&envelope, message)
             .await
             .map(|_| ())
-            .map_err(|e| e.to_string())
+            .map_err(|e| {
+                if e.is_permanent() {
+                    DeliveryError::Permanent(e.to_string())
+                } else {
+                    DeliveryError::Transient(e.to_string())
+                }
+            })
     }
 }

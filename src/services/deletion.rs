@@ -1,7 +1,7 @@
 //! Deleting an account: the password again, then everything of it goes in one transaction —
-//! sessions, tokens, pending mails — its activity rows lose what identifies them, and a goodbye
-//! mail is queued. Every token of the account is refused at once (its sessions are gone) and the
-//! address can register again.
+//! sessions, tokens, its mails (pending, sent or failed) — its activity rows lose what
+//! identifies them, and a goodbye mail is queued. Every token of the account is refused at once
+//! (its sessions are gone) and the address can register again.
 
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, TransactionTrait};
 use serde_json::json;

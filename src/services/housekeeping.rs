@@ -22,7 +22,7 @@ pub async fn run_once(app: &AppState) -> Result<()> {
     rate_limit::purge(app).await?;
     throttle::purge(app).await?;
     audit::purge(app).await?;
-    crate::mail::outbox::purge(app).await?;
+    crate::mail::outbox::purge(&app.writer, now).await?;
     session::Entity::delete_many()
         .filter(session::Column::ExpiresAt.lte(now - KEEP_ENDED_SESSIONS_SECS))
         .exec(&app.writer)

@@ -12,6 +12,7 @@ pub mod email_change;
 pub mod housekeeping;
 mod link_token;
 pub mod login;
+pub mod outbox_worker;
 pub mod password_reset;
 pub mod rate_limit;
 pub mod session_list;

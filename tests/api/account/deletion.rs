@@ -7,9 +7,12 @@ use rocket::http::{Header, Status};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use serde_json::json;
 
-use gatehouse::entities::{audit_event, email_token};
+use gatehouse::entities::{audit_event, email_token, outbox};
 
-use super::{assert_redirect, delete_json, mail_app, mail_to, me, register_page, GOODBYE_SUBJECT};
+use super::{
+    assert_redirect, delete_json, mail_app, mail_to, me, register_page, GOODBYE_SUBJECT,
+    VERIFY_SUBJECT,
+};
 use crate::helpers::{Reply, TestApp, PASSWORD};
 
 const FIREFOX: &str = "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0";
@@ -40,6 +43,23 @@ async fn deleting_the_account_removes_it_and_anonymises_its_activity() {
     let mut app = mail_app(false, &[]).await;
     let email = "leaving@example.com";
     app.register(email).await;
+    // Its verification mail is sent before the account goes: the sent row goes too.
+    mail_to(&mut app, VERIFY_SUBJECT, email).await;
+    let sent = || async {
+        outbox::Entity::find()
+            .filter(outbox::Column::Status.eq("sent"))
+            .all(&app.state().db)
+            .await
+            .expect("outbox")
+            .len()
+    };
+    for _ in 0..100 {
+        if sent().await == 1 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    assert_eq!(sent().await, 1, "the verification mail is marked sent");
     let (access, refresh) = login_from_somewhere(&app, email).await;
     let user = app.user(email).await.expect("user");
     let theirs: Vec<i32> = events(&app)
@@ -73,6 +93,20 @@ async fn deleting_the_account_removes_it_and_anonymises_its_activity() {
         .await
         .expect("tokens");
     assert!(tokens.is_empty(), "{tokens:?}");
+    let mails = outbox::Entity::find()
+        .all(&app.state().db)
+        .await
+        .expect("outbox");
+    let kept: Vec<(&str, Option<i32>)> = mails
+        .iter()
+        .filter(|m| m.recipient == email || m.user_id == Some(user.id))
+        .map(|m| (m.kind.as_str(), m.user_id))
+        .collect();
+    assert_eq!(
+        kept,
+        [("goodbye", None)],
+        "only the goodbye keeps the address"
+    );
     let after = events(&app).await;
     for id in &theirs {
         let event = after

@@ -9,7 +9,9 @@
 //! - `change`: changing the address through a link to the new one; taken addresses, errors.
 //! - `deletion`: deleting the account (API and page) and what remains of it.
 //! - `page`: the account page — address state, sessions, activity, the email form.
-//! - `outbox`: a queued mail outlives its instance; two instances deliver each mail once.
+//! - `outbox`: a queued mail outlives its instance; two instances deliver each mail once, even
+//!   when a send outlasts the lease; a row deleted mid-send and permanent refusals do not stop
+//!   the rest of a batch.
 //! - `activity`: the event kinds these flows record.
 
 mod activity;

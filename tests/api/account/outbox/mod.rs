@@ -1,22 +1,35 @@
 //! The mail outbox is durable and shared: a mail queued by an instance that stops is delivered
 //! by another on the same database, and instances running side by side deliver each mail once
 //! (on PostgreSQL the claim uses `FOR UPDATE SKIP LOCKED`, on SQLite the single writer).
+//!
+//! - `batch`: an account deleted while its mail and others are being sent; the rest arrive once.
+//! - `rejection`: permanent failures (SMTP 5xx, bad address, unreadable payload) fail at once.
+//! - `lease`: a send slower than the lease is not taken over by the other instance.
+//! - `relay`, `stub_smtp`: a slow relay in front of the capture, and an SMTP server that refuses.
+
+mod batch;
+mod lease;
+mod rejection;
+mod relay;
+mod stub_smtp;
 
 use std::{collections::BTreeMap, time::Duration};
 
 use rocket::http::Status;
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use serde_json::json;
 
 use gatehouse::entities::outbox;
 
 use super::{access_token, mail_app, NEW_PASSWORD, RESET_SUBJECT};
-use crate::helpers::{spawn, Options, PASSWORD};
+use crate::helpers::{spawn, Options, TestApp, PASSWORD};
 
-async fn reset_rows(db: &sea_orm::DatabaseConnection) -> Vec<outbox::Model> {
+/// The outbox rows of one kind of mail, oldest first.
+async fn rows(app: &TestApp, kind: &str) -> Vec<outbox::Model> {
     outbox::Entity::find()
-        .filter(outbox::Column::Kind.eq("reset_password"))
-        .all(db)
+        .filter(outbox::Column::Kind.eq(kind))
+        .order_by_asc(outbox::Column::Id)
+        .all(&app.state().db)
         .await
         .expect("outbox rows")
 }
@@ -30,7 +43,7 @@ async fn a_mail_queued_by_a_stopped_instance_is_delivered_by_another() {
     assert_eq!(a.forgot_password(email).await.status, Status::Accepted);
     let mut queued = None;
     for _ in 0..100 {
-        queued = reset_rows(&a.state().db)
+        queued = rows(&a, "reset_password")
             .await
             .into_iter()
             .find(|row| row.recipient == email && row.status == "pending");
@@ -117,9 +130,9 @@ async fn two_instances_on_one_database_send_each_mail_once() {
     }
     // A second delivery of any of them would arrive now.
     a.no_mail_within(3000).await;
-    let rows = reset_rows(&a.state().db).await;
-    assert_eq!(rows.len(), emails.len());
-    for row in &rows {
+    let resets = rows(&a, "reset_password").await;
+    assert_eq!(resets.len(), emails.len());
+    for row in &resets {
         assert_eq!(row.status, "sent", "{row:?}");
         assert_eq!(row.attempts, 1, "claimed once: {row:?}");
     }
