@@ -54,6 +54,7 @@ fn assemble(v: &mut Values, strict: bool, problems: &mut Vec<String>) -> Setting
         refresh_token_ttl_secs: v.secs("REFRESH_TOKEN_EXPIRE_DAYS"),
         refresh_reuse_grace_secs: v.secs("REFRESH_REUSE_GRACE_SECONDS"),
         session_max_secs: v.secs("SESSION_MAX_DAYS"),
+        max_sessions_per_user: v.int("MAX_SESSIONS_PER_USER"),
         database_url,
         database_schema,
         audit_retention_days: v.int("AUDIT_RETENTION_DAYS"),

@@ -58,6 +58,8 @@ pub struct Settings {
     pub refresh_reuse_grace_secs: i64,
     /// Absolute lifetime of a session: refreshing never extends it beyond this.
     pub session_max_secs: i64,
+    /// Live sessions one account may have; past it, the oldest end.
+    pub max_sessions_per_user: u32,
     pub database_url: Secret,
     /// `PostgreSQL` only: the schema to use instead of `public` (tests isolate themselves this way).
     pub database_schema: Option<String>,

@@ -107,6 +107,7 @@ pub(super) const TABLE: &[Setting] = &[
     int("REFRESH_TOKEN_EXPIRE_DAYS", 7, 1, 365, Unit::Days),
     int("REFRESH_REUSE_GRACE_SECONDS", 10, 0, 120, Unit::Seconds),
     int("SESSION_MAX_DAYS", 30, 1, 3650, Unit::Days),
+    int("MAX_SESSIONS_PER_USER", 100, 1, 100_000, Unit::Plain),
     // Storage.
     secret("DATABASE_URL", "sqlite://gatehouse.db?mode=rwc"),
     text("DATABASE_SCHEMA", ""),

@@ -108,3 +108,36 @@ fn live<Q: QueryFilter>(query: Q, app: &AppState, user_id: i32, now: i64) -> Q {
         .filter(session::Column::ExpiresAt.gt(now))
         .filter(session::Column::CreatedAt.gt(now - app.settings.session_max_secs))
 }
+
+/// Past MAX_SESSIONS_PER_USER live sessions, the oldest end (revoked, so that a token of theirs
+/// is still recognised as replayed): a script logging in forever cannot grow one account's list
+/// without bound.
+pub(super) async fn end_beyond_cap(app: &AppState, user_id: i32, now: i64) -> Result<()> {
+    use sea_orm::{QueryOrder, QuerySelect};
+    let cap = usize::try_from(app.settings.max_sessions_per_user).unwrap_or(usize::MAX);
+    // Skipped here rather than with OFFSET, which SQLite only takes after a LIMIT; the list is
+    // at most one past the cap.
+    let live: Vec<String> = session::Entity::find()
+        .select_only()
+        .column(session::Column::Id)
+        .filter(session::Column::UserId.eq(user_id))
+        .filter(session::Column::RevokedAt.is_null())
+        .filter(session::Column::ExpiresAt.gt(now))
+        .order_by_desc(session::Column::CreatedAt)
+        .order_by_desc(session::Column::Id)
+        .into_tuple()
+        .all(&app.writer)
+        .await?;
+    let beyond: Vec<String> = live.into_iter().skip(cap).collect();
+    if !beyond.is_empty() {
+        session::Entity::update_many()
+            .col_expr(
+                session::Column::RevokedAt,
+                sea_orm::sea_query::Expr::value(now),
+            )
+            .filter(session::Column::Id.is_in(beyond))
+            .exec(&app.writer)
+            .await?;
+    }
+    Ok(())
+}

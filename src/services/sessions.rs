@@ -63,13 +63,21 @@ pub async fn start(
         ip: Set(client.ip.map(|ip| ip.to_string())),
     }
     .insert(&app.writer)
-    .await?;
+    .await
+    .map_err(|err| match err.sql_err() {
+        // The account was deleted while its password was being checked.
+        Some(sea_orm::SqlErr::ForeignKeyConstraintViolation(_)) => {
+            Error::Unauthorized(crate::error::INVALID_CREDENTIALS)
+        }
+        _ => err.into(),
+    })?;
     // Housekeeping that keeps one user's rows bounded; cheap thanks to the user_id index.
     session::Entity::delete_many()
         .filter(session::Column::UserId.eq(user_id))
         .filter(session::Column::ExpiresAt.lte(now))
         .exec(&app.writer)
         .await?;
+    super::session_list::end_beyond_cap(app, user_id, now).await?;
     Ok(IssuedTokens {
         access_token: app.tokens.access(user_id, &sid, now)?,
         refresh_token,

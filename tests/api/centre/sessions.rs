@@ -201,3 +201,36 @@ async fn session_routes_need_a_live_bearer_token() {
         .collect();
     assert_eq!(names, ["limit", "before"], "{params}");
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn past_max_sessions_per_user_the_oldest_sessions_end() {
+    let app =
+        crate::helpers::spawn_with_settings(&[("gatehouse.max_sessions_per_user", "3")]).await;
+    app.register("many@example.com").await;
+    let mut tokens = Vec::new();
+    for _ in 0..5 {
+        let reply = app
+            .login("many@example.com", crate::helpers::PASSWORD)
+            .await;
+        assert_eq!(reply.status, Status::Ok, "{}", reply.body);
+        tokens.push(reply.tokens());
+        app.state().clock.advance(1);
+    }
+    let (newest, _) = &tokens[4];
+    assert_eq!(sessions_seen_by(&app, newest).await.len(), 3, "capped");
+    for (access, refresh) in &tokens[..2] {
+        assert_eq!(
+            app.me(access).await.status,
+            Status::Unauthorized,
+            "oldest ended"
+        );
+        assert_eq!(app.refresh(refresh).await.status, Status::Unauthorized);
+    }
+    for (access, _) in &tokens[2..] {
+        assert_eq!(
+            app.me(access).await.status,
+            Status::Ok,
+            "the newest three live"
+        );
+    }
+}
