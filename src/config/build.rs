@@ -66,6 +66,7 @@ fn assemble(v: &mut Values, strict: bool, problems: &mut Vec<String>) -> Setting
         template_dir: v.optional("TEMPLATE_DIR"),
         static_dir: v.optional("STATIC_DIR"),
         require_email_verification: v.bool("REQUIRE_EMAIL_VERIFICATION"),
+        unverified_account_days: v.int("UNVERIFIED_ACCOUNT_DAYS"),
         login_max_failures,
         login_max_failures_per_account,
         login_max_failures_per_ip: v.int("LOGIN_MAX_FAILURES_PER_IP"),

@@ -79,6 +79,9 @@ pub struct Settings {
     pub static_dir: Option<String>,
     /// Whether new accounts must confirm their email address before they can log in.
     pub require_email_verification: bool,
+    /// Days an account may keep an address it never confirmed; then it is removed and the
+    /// address can register again.
+    pub unverified_account_days: u32,
     /// Consecutive failed logins for one account from one network after which that network
     /// waits (doubling delays); also the streak of one session's password confirmations.
     pub login_max_failures: u32,

@@ -2,8 +2,8 @@
 //! parsed here and each problem is reported against its field.
 
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, DatabaseTransaction, EntityTrait, PaginatorTrait, QueryFilter,
-    Set, SqlErr, TransactionTrait,
+    ActiveModelTrait, ColumnTrait, Condition, DatabaseTransaction, EntityTrait, PaginatorTrait,
+    QueryFilter, Set, SqlErr, TransactionTrait,
 };
 use serde_json::json;
 
@@ -88,6 +88,12 @@ pub async fn register(
     )
     .await?;
 
+    // An account that never confirmed its address in time no longer holds it (or its name).
+    let mut holders = Condition::any().add(user::Column::EmailKey.eq(email.key()));
+    if let Some(name) = &username {
+        holders = holders.add(user::Column::UsernameKey.eq(name.key()));
+    }
+    super::deletion::remove_expired_unverified(app, holders).await?;
     // Checked before hashing so the common case answers fast with a precise message; the unique
     // indexes still decide races below.
     if exists(app, user::Column::EmailKey, email.key()).await? {

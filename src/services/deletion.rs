@@ -3,7 +3,10 @@
 //! identifies them, and a goodbye mail is queued. Every token of the account is refused at once
 //! (its sessions are gone) and the address can register again.
 
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, TransactionTrait};
+use sea_orm::{
+    ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect,
+    TransactionTrait,
+};
 use serde_json::json;
 
 use crate::{
@@ -33,21 +36,7 @@ pub async fn delete_account(
     login::confirm_password(app, user, session_id, password, client).await?;
     let now = app.clock.now();
     let txn = app.writer.begin().await?;
-    session::Entity::delete_many()
-        .filter(session::Column::UserId.eq(user.id))
-        .exec(&txn)
-        .await?;
-    password_reset::Entity::delete_many()
-        .filter(password_reset::Column::UserId.eq(user.id))
-        .exec(&txn)
-        .await?;
-    email_token::Entity::delete_many()
-        .filter(email_token::Column::UserId.eq(user.id))
-        .exec(&txn)
-        .await?;
-    outbox::forget_user(&txn, user.id).await?;
-    audit::forget_user(&txn, user.id).await?;
-    user::Entity::delete_by_id(user.id).exec(&txn).await?;
+    remove(&txn, user.id).await?;
     let to = To {
         address: &user.email,
         user_id: None,
@@ -58,4 +47,50 @@ pub async fn delete_account(
     txn.commit().await?;
     log::info!("account {} deleted at its owner's request", user.id);
     Ok(())
+}
+
+/// Everything of the account `user_id`, inside the caller's transaction.
+async fn remove(txn: &impl ConnectionTrait, user_id: i32) -> Result<()> {
+    session::Entity::delete_many()
+        .filter(session::Column::UserId.eq(user_id))
+        .exec(txn)
+        .await?;
+    password_reset::Entity::delete_many()
+        .filter(password_reset::Column::UserId.eq(user_id))
+        .exec(txn)
+        .await?;
+    email_token::Entity::delete_many()
+        .filter(email_token::Column::UserId.eq(user_id))
+        .exec(txn)
+        .await?;
+    outbox::forget_user(txn, user_id).await?;
+    audit::forget_user(txn, user_id).await?;
+    user::Entity::delete_by_id(user_id).exec(txn).await?;
+    Ok(())
+}
+
+/// Removes accounts whose address was never confirmed within UNVERIFIED_ACCOUNT_DAYS, among those
+/// `filter` selects (all of them for housekeeping; the one address or username a registration
+/// wants): an address typed by someone else is not held forever, and a stranger's inbox gets no
+/// more reminders.
+pub async fn remove_expired_unverified(app: &AppState, filter: Condition) -> Result<usize> {
+    let days = i64::from(app.settings.unverified_account_days);
+    let cutoff = app.clock.now_utc() - chrono::Duration::days(days);
+    let expired: Vec<i32> = user::Entity::find()
+        .select_only()
+        .column(user::Column::Id)
+        .filter(user::Column::EmailVerifiedAt.is_null())
+        .filter(user::Column::CreatedAt.lt(cutoff))
+        .filter(filter)
+        .limit(500)
+        .into_tuple()
+        .all(&app.db)
+        .await?;
+    for id in &expired {
+        let txn = app.writer.begin().await?;
+        remove(&txn, *id).await?;
+        txn.commit().await?;
+        log::info!("account {id} removed: its address was never confirmed");
+    }
+    Ok(expired.len())
 }

@@ -9,7 +9,7 @@ use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use crate::{
     entities::{password_reset, session},
     error::Result,
-    services::{audit, rate_limit, throttle},
+    services::{audit, deletion, rate_limit, throttle},
     state::AppState,
 };
 
@@ -23,6 +23,7 @@ pub async fn run_once(app: &AppState) -> Result<()> {
     throttle::purge(app).await?;
     audit::purge(app).await?;
     crate::mail::outbox::purge(&app.writer, now).await?;
+    deletion::remove_expired_unverified(app, sea_orm::Condition::all()).await?;
     session::Entity::delete_many()
         .filter(session::Column::ExpiresAt.lte(now - KEEP_ENDED_SESSIONS_SECS))
         .exec(&app.writer)

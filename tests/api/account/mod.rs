@@ -9,6 +9,7 @@
 //! - `change`: changing the address through a link to the new one; taken addresses, errors.
 //! - `deletion`: deleting the account (API and page) and what remains of it.
 //! - `page`: the account page — address state, sessions, activity, the email form.
+//! - `expiry`: UNVERIFIED_ACCOUNT_DAYS frees an address nobody confirmed.
 //! - `outbox`: a queued mail outlives its instance; two instances deliver each mail once, even
 //!   when a send outlasts the lease; a row deleted mid-send and permanent refusals do not stop
 //!   the rest of a batch.
@@ -17,6 +18,7 @@
 mod activity;
 mod change;
 mod deletion;
+mod expiry;
 mod outbox;
 mod page;
 mod required;
