@@ -74,6 +74,7 @@ fn assemble(v: &mut Values, strict: bool, problems: &mut Vec<String>) -> Setting
         reset_token_ttl_secs: v.secs("RESET_TOKEN_EXPIRE_MINUTES"),
         forgot_password_limit_per_email: v.int("FORGOT_PASSWORD_LIMIT_PER_EMAIL"),
         forgot_password_limit_per_ip: v.int("FORGOT_PASSWORD_LIMIT_PER_IP"),
+        unauthenticated_mail_per_hour: v.int("UNAUTHENTICATED_MAIL_PER_HOUR"),
         smtp: smtp(v, problems),
         outbox_lease_secs: v.secs("OUTBOX_LEASE_SECONDS"),
         strict,

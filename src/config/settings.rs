@@ -95,6 +95,8 @@ pub struct Settings {
     pub reset_token_ttl_secs: i64,
     pub forgot_password_limit_per_email: u32,
     pub forgot_password_limit_per_ip: u32,
+    /// Mails per hour, instance-wide, that requests of people not signed in may cause.
+    pub unauthenticated_mail_per_hour: u32,
     pub smtp: SmtpSettings,
     /// How long an instance's claim on an outbox row lasts without renewal; a sending instance
     /// renews it every third of that, so only a stopped (or cut-off) one lets it run out.

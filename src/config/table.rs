@@ -136,6 +136,13 @@ pub(super) const TABLE: &[Setting] = &[
     int("RESET_TOKEN_EXPIRE_MINUTES", 30, 1, 24 * 60, Unit::Minutes),
     int("FORGOT_PASSWORD_LIMIT_PER_EMAIL", 3, 1, 1000, Unit::Plain),
     int("FORGOT_PASSWORD_LIMIT_PER_IP", 20, 1, 100_000, Unit::Plain),
+    int(
+        "UNAUTHENTICATED_MAIL_PER_HOUR",
+        500,
+        1,
+        1_000_000,
+        Unit::Plain,
+    ),
     // Mail.
     text("SMTP_HOST", "localhost"),
     int("SMTP_PORT", 1025, 1, 65_535, Unit::Plain),

@@ -87,6 +87,7 @@ pub async fn register(
         }],
     )
     .await?;
+    rate_limit::unauthenticated_mail(app, "registration").await?;
 
     // An account that never confirmed its address in time no longer holds it (or its name).
     let mut holders = Condition::any().add(user::Column::EmailKey.eq(email.key()));

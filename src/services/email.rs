@@ -179,6 +179,7 @@ pub async fn resend_to_address(app: &AppState, address: &str, client: &ClientInf
     let email = Email::parse(address).map_err(|message| Error::invalid(Field::Email, message))?;
     let target = format!("email:{}", hash_token(&email.key()));
     rate_limit::mail_link(app, "verify", &target, client.ip).await?;
+    rate_limit::unauthenticated_mail(app, "verification resend").await?;
     let found = user::Entity::find()
         .filter(user::Column::EmailKey.eq(email.key()))
         .one(&app.db)

@@ -37,6 +37,8 @@ pub async fn request(app: &AppState, email: &str, client_ip: Option<IpAddr>) -> 
         .key();
     let target = format!("email:{}", hash_token(&key));
     rate_limit::mail_link(app, "forgot", &target, client_ip).await?;
+    // Counted before the account is looked up: the answer must not depend on whether it exists.
+    rate_limit::unauthenticated_mail(app, "forgot password").await?;
     let app = app.clone();
     tokio::spawn(async move {
         if let Err(err) = issue(&app, &key).await {

@@ -133,6 +133,31 @@ pub async fn mail_link(app: &AppState, what: &str, target: &str, ip: Option<IpAd
     .await
 }
 
+/// The instance-wide hourly budget of mails that someone who is not signed in can cause
+/// (registration, forgot password, resending a verification to an address): whatever addresses
+/// and networks a script cycles through, Gatehouse never becomes a mail cannon aimed at
+/// strangers. Spent, it answers 429 and says so in the log. Called after the per-target and
+/// per-client limits, so one client is refused by those first.
+pub async fn unauthenticated_mail(app: &AppState, what: &str) -> Result<()> {
+    let spent = hit(
+        app,
+        &[Limit {
+            bucket: "mail:unauthenticated".to_owned(),
+            max: app.settings.unauthenticated_mail_per_hour,
+            window_secs: HOUR,
+        }],
+    )
+    .await;
+    if let Err(Error::TooManyRequests { .. }) = &spent {
+        log::warn!(
+            "{what}: refused, the hourly budget of mails to people not signed in \
+             (UNAUTHENTICATED_MAIL_PER_HOUR={}) is spent",
+            app.settings.unauthenticated_mail_per_hour
+        );
+    }
+    spent
+}
+
 /// Drops hits older than any window, and lock rows nobody touched since. Safe to run from
 /// several instances at once (plain range deletes).
 pub async fn purge(app: &AppState) -> Result<()> {

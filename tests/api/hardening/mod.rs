@@ -11,6 +11,7 @@
 //!   owner's mail.
 //! - `lockout`: an outsider's failures slow only their own network; one budget per account; the
 //!   account-wide ceiling; a reset lifts a lock; refusals write nothing.
+//! - `mail_budget`: the deployment-wide hourly budget of mails unauthenticated requests cause.
 //! - `throttle_paths`: the same throttle under a burst, per client, on the login page and on a
 //!   password change.
 //! - `hashing`: a login storm gets 503s from the bounded hashing queue; health stays up.
@@ -25,6 +26,7 @@ mod hashing;
 mod limits;
 mod lockout;
 mod login_page;
+mod mail_budget;
 mod origins;
 mod outage;
 mod sessions;
