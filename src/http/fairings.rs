@@ -39,6 +39,18 @@ impl Fairing for SecurityHeaders {
         res.set_header(Header::new("X-Content-Type-Options", "nosniff"));
         res.set_header(Header::new("X-Frame-Options", "DENY"));
         res.set_header(Header::new("Referrer-Policy", "no-referrer"));
+        // Secure cookies mean the site is served over https: browsers then never try plain http
+        // again, so nobody on the path can strip TLS from the next visit.
+        let secure = req
+            .rocket()
+            .state::<crate::state::AppState>()
+            .is_some_and(|app| app.settings.cookie_secure);
+        if secure {
+            res.set_header(Header::new(
+                "Strict-Transport-Security",
+                "max-age=31536000; includeSubDomains",
+            ));
+        }
         // Everything but static assets and the docs is personal or token-bearing.
         if !path.starts_with("/static/") && !docs && !res.headers().contains("Cache-Control") {
             res.set_header(Header::new("Cache-Control", "no-store"));

@@ -2,6 +2,7 @@
 //! private database and drives it through Rocket's local client, unless noted otherwise.
 //!
 //! Modules:
+//! - `attack`: the attacker's battery — markup payloads in every page, form, header and cookie.
 //! - `helpers`: the test app (`TestApp`), its requests, replies, pages and captured mail.
 //! - `register`: `POST /auth/register` — normalised emails, duplicates, validation, bodies.
 //! - `login`: `POST /auth/login` — tokens, the refresh cookie, identifiers, the OAuth2 form.
@@ -38,6 +39,7 @@
 mod helpers;
 
 mod account;
+mod attack;
 mod browser;
 mod centre;
 mod config;
