@@ -52,16 +52,15 @@ pub fn build(figment: Figment) -> Result<Rocket<Build>, ConfigError> {
     // Templates come from the binary unless TEMPLATE_DIR names a folder (pages and mails share
     // it); Rocket's own `template_dir` is overridden either way.
     let template_dir = settings.template_dir.clone().map(PathBuf::from);
-    let (scanned, private_dir) = match &template_dir {
-        Some(dir) => (dir.clone(), None),
-        None => {
-            let dir = assets::EmptyTemplateDir::create().map_err(|e| {
-                ConfigError(vec![format!(
-                    "cannot create a folder in the temporary directory: {e}"
-                )])
-            })?;
-            (dir.path().to_path_buf(), Some(dir))
-        }
+    let (scanned, private_dir) = if let Some(dir) = &template_dir {
+        (dir.clone(), None)
+    } else {
+        let dir = assets::EmptyTemplateDir::create().map_err(|e| {
+            ConfigError(vec![format!(
+                "cannot create a folder in the temporary directory: {e}"
+            )])
+        })?;
+        (dir.path().to_path_buf(), Some(dir))
     };
     let figment = figment.merge(("template_dir", scanned.display().to_string()));
     let templates = Template::try_custom(move |engines| {

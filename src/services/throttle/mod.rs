@@ -176,8 +176,8 @@ impl Reservation {
 
     /// The check never happened (e.g. the hashing queue was full): nothing is counted.
     pub async fn abandoned(self) -> Result<()> {
-        self.settle(|rule, row, _| {
-            rule.abandon(row);
+        self.settle(|_, row, _| {
+            Rule::abandon(row);
             false
         })
         .await

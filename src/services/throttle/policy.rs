@@ -58,12 +58,11 @@ impl Rule {
                 row.failures = 0;
                 row.window_start = now;
             }
-            Some(_) => {}
             None if now - row.last_failure_at > STREAK_MEMORY_SECS => {
                 row.failures = 0;
                 row.locked_until = 0;
             }
-            None => {}
+            Some(_) | None => {}
         }
     }
 
@@ -107,7 +106,7 @@ impl Rule {
         }
     }
 
-    pub fn abandon(self, row: &mut Row) {
+    pub fn abandon(row: &mut Row) {
         row.pending = (row.pending - 1).max(0);
     }
 }

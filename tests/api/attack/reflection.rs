@@ -6,6 +6,9 @@ use rocket::http::{ContentType, Cookie, Header};
 use super::{injected, long_payload, missing_headers, PAYLOADS};
 use crate::helpers::{form_encode, spawn_tracked, PageReply, TestApp, PASSWORD};
 
+/// A form: the page that holds it, where it posts, and its fields.
+type Form<'a> = (&'a str, &'a str, Vec<(&'a str, &'a str)>);
+
 fn payloads() -> Vec<String> {
     let mut all: Vec<String> = PAYLOADS.iter().map(|p| (*p).to_owned()).collect();
     all.push(long_payload());
@@ -80,7 +83,7 @@ async fn logged_out_pages_and_forms_never_reflect_markup() {
         for path in public_pages(&p) {
             check(&format!("GET {path}"), &get_as(&app, &path, &p).await);
         }
-        let forms: [(&str, &str, Vec<(&str, &str)>); 5] = [
+        let forms: [Form<'_>; 5] = [
             (
                 "/login",
                 "/login",
