@@ -123,11 +123,11 @@ pub(super) const TABLE: &[Setting] = &[
     int("BCRYPT_COST", 12, 4, 31, Unit::Plain),
     flag("REQUIRE_EMAIL_VERIFICATION", false),
     int("UNVERIFIED_ACCOUNT_DAYS", 7, 1, 3650, Unit::Plain),
-    int("LOGIN_MAX_FAILURES", 5, 1, 1000, Unit::Plain),
+    int("LOGIN_MAX_FAILURES", 5, 1, 50, Unit::Plain),
     int(
         "LOGIN_MAX_FAILURES_PER_ACCOUNT",
         100,
-        1,
+        18,
         1_000_000,
         Unit::Plain,
     ),

@@ -168,7 +168,8 @@ mod tests {
         pair.refresh(&mut r, 5 + STREAK_MEMORY_SECS);
         assert_eq!(r.failures, 6, "a day after the last failure, not yet");
         pair.refresh(&mut r, 6 + STREAK_MEMORY_SECS);
-        assert_eq!((r.failures, pair.wait(&r, 6 + STREAK_MEMORY_SECS)), (0, 0));
+        assert_eq!(r.failures, 0);
+        assert!(pair.wait(&r, 6 + STREAK_MEMORY_SECS) <= 0);
     }
 
     #[test]
@@ -178,6 +179,7 @@ mod tests {
             max: 3,
         };
         let mut r = row();
+        r.window_start = 100;
         account.refresh(&mut r, 100);
         for _ in 0..3 {
             account.fail(&mut r, 100);
