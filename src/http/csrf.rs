@@ -1,7 +1,9 @@
 //! CSRF protection for HTML forms. Each browser gets a random id in a private (encrypted,
 //! authenticated) cookie; the token in every form is an HMAC of that id under a key derived from
-//! SECRET_KEY. A request from another site can neither read the token nor compute it, and a
-//! cookie planted by a sibling subdomain fails Rocket's decryption.
+//! SECRET_KEY. A request from another site can neither read the token nor compute it. A forged
+//! cookie fails Rocket's decryption, but a genuine one — the attacker's own, with the token they
+//! got with it — would not: what keeps a sibling subdomain from planting it is the `__Host-`
+//! prefix, so with COOKIE_SECURE=false (plain-http development) cookie tossing is not prevented.
 //!
 //! Handlers never check the token themselves: they take their form as [`CsrfForm<T>`], a data
 //! guard that refuses (403) a form whose token is missing or wrong, so no handler can forget.
