@@ -112,13 +112,18 @@ async fn tour(tour: &mut Tour, port: u16, mail: &mut mailcrab::TestMailServerHan
     tour.expect_text("Enter your password").await;
     tour.check("login-errors").await;
     for attempt in 0.. {
-        assert!(attempt < 5, "the log-in is throttled after a few failures");
+        assert!(attempt < 7, "the log-in is throttled after a few failures");
         tour.walk
             .fill("Email or username", "ghost@example.com")
             .await;
         tour.walk.fill("Password", "wrong-password-1").await;
         tour.walk.press("Log in").await;
-        if tour.walk.text().await.contains("Too many attempts") {
+        if tour
+            .walk
+            .text()
+            .await
+            .contains("This account is temporarily locked after failed sign-ins")
+        {
             break;
         }
     }
