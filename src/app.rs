@@ -19,7 +19,7 @@ use crate::{
     clock::Clock,
     config::{ConfigError, Settings},
     db,
-    http::{Cors, RequestLog, SecurityHeaders},
+    http::{with_deadline, Cors, RequestLog, SecurityHeaders},
     mail::Mailer,
     routes::{api, web},
     services::{housekeeping, outbox_worker},
@@ -95,6 +95,7 @@ pub fn build(figment: Figment) -> Result<Rocket<Build>, ConfigError> {
                 if let Some(app) = rocket.state::<AppState>() {
                     housekeeping::spawn(app.clone());
                     outbox_worker::spawn(app.clone());
+                    watch_database(app);
                 }
                 let config = rocket.config();
                 log::info!(
@@ -114,9 +115,9 @@ pub fn build(figment: Figment) -> Result<Rocket<Build>, ConfigError> {
         .attach(Cors)
         .register("/", catchers![crate::routes::catcher])
         .mount("/", Cors::routes())
-        .mount("/", web::routes())
-        .mount("/", api::root_routes())
-        .mount("/auth", api::auth_routes())
+        .mount("/", with_deadline(web::routes()))
+        .mount("/", with_deadline(api::root_routes()))
+        .mount("/auth", with_deadline(api::auth_routes()))
         .mount("/", api::docs::swagger_ui());
     rocket = match static_dir {
         Some(dir) => rocket.mount("/static", FileServer::from(dir)),
@@ -147,6 +148,17 @@ async fn init_state(settings: Settings, template_dir: Option<&Path>) -> Result<A
         stop: tokio::sync::watch::channel(false).0,
         lock_gate: tokio::sync::Semaphore::new(db::POOL_SIZE_FOR_LOCKS),
         throttle_released: tokio::sync::Notify::new(),
+        liveness: db::Liveness::default(),
         settings,
     }))
+}
+
+/// PostgreSQL only: a server can freeze without closing anything (see `db::Liveness`).
+fn watch_database(app: &AppState) {
+    let url = app.settings.database_url.expose();
+    if url.starts_with("sqlite:") {
+        return;
+    }
+    let (url, app) = (url.to_owned(), app.clone());
+    tokio::spawn(async move { app.liveness.watch(&url, app.stopped()).await });
 }

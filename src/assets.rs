@@ -130,3 +130,29 @@ impl<'r> Responder<'r, 'static> for Asset {
             .ok()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::EmptyTemplateDir;
+
+    #[test]
+    fn the_template_folder_is_new_private_and_removed_on_drop() {
+        let (one, two) = (
+            EmptyTemplateDir::create().expect("a folder"),
+            EmptyTemplateDir::create().expect("another"),
+        );
+        assert_ne!(one.path(), two.path(), "a fresh name each time");
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(one.path())
+                .expect("stat")
+                .permissions()
+                .mode();
+            assert_eq!(mode & 0o777, 0o700, "only this user: {mode:o}");
+        }
+        let path = one.path().to_owned();
+        drop(one);
+        assert!(!path.exists(), "{} removed", path.display());
+    }
+}

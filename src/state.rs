@@ -37,6 +37,9 @@ pub struct Shared {
     /// Woken when a throttled password check finishes here, so that attempts waiting for
     /// room go on at once.
     pub throttle_released: tokio::sync::Notify,
+    /// Whether PostgreSQL answers pings (see `db::Liveness`); requests stuck on a frozen
+    /// server are answered 503 by `http::deadline`.
+    pub liveness: crate::db::Liveness,
 }
 
 /// How long a request waits for its turn at the lock gate before it answers 503: a flood queued
@@ -59,6 +62,14 @@ impl AppState {
                     retry_after_secs: 1,
                 })
             }
+        }
+    }
+
+    /// Session reads: through the probe where there is one (see `db::SessionReads`).
+    pub fn session_reads(&self) -> crate::db::SessionReads<'_> {
+        crate::db::SessionReads {
+            pool: &self.db,
+            probe: self.probe.as_ref(),
         }
     }
 

@@ -6,8 +6,10 @@
 //! query-only readers that WAL lets run beside the writer, and the [`SessionProbe`] for the one
 //! read every authenticated request makes.
 
+mod liveness;
 mod migrate;
 mod probe;
+mod session_read;
 
 use std::time::Duration;
 
@@ -15,7 +17,9 @@ use sea_orm::{
     sqlx::sqlite::SqliteJournalMode, ConnectOptions, Database, DatabaseConnection, DbErr,
 };
 
+pub use liveness::Liveness;
 pub use probe::SessionProbe;
+pub use session_read::SessionReads;
 
 /// How many row-lock transactions may run at once: well below PostgreSQL's pool size, so the
 /// rest of the pool always serves other requests. On SQLite they take turns at the one writer
@@ -42,8 +46,24 @@ pub async fn connect(url: &str, schema: Option<&str>) -> Result<Stores, DbErr> {
         if let Some(schema) = schema {
             options.set_schema_search_path(schema.to_owned());
         }
+        // Migrations may rightly run long on a large database: they get connections of their
+        // own, without the serving pool's time limits (two: one holds the migration lock).
+        let mut migration = options.clone();
+        migration.max_connections(2).min_connections(1);
+        let migrator = Database::connect(migration).await?;
+        migrate::migrate(&migrator, None).await?;
+        migrator.close().await?;
+        // The server's own limits end a statement that runs away and a transaction whose
+        // client froze while holding row locks (another instance stopped mid-request), so
+        // neither holds up other requests for long. A server that is itself frozen enforces
+        // nothing: `Liveness` and `http::deadline` cover that.
+        options.map_sqlx_postgres_opts(|pg| {
+            pg.options([
+                ("statement_timeout", "5s"),
+                ("idle_in_transaction_session_timeout", "5s"),
+            ])
+        });
         let db = Database::connect(options).await?;
-        migrate::migrate(&db, None).await?;
         return Ok(Stores {
             read: db.clone(),
             write: db,

@@ -113,8 +113,18 @@ impl<'r, T: for<'a> FromForm<'a> + Send + 'static> FromData<'r> for CsrfForm<T> 
         let mut submitted = None;
         for field in body.split('&') {
             let (name, value) = field.split_once('=').unwrap_or((field, ""));
-            let value = RawStr::new(value).url_decode_lossy();
-            if value.contains('\0') || RawStr::new(name).url_decode_lossy().contains('\0') {
+            // Strict decoding: bytes that are not UTF-8 (a lone surrogate in CESU-8, say) are
+            // refused as the API's JSON parser refuses them, not replaced and accepted.
+            let (Ok(value), Ok(name_text)) = (
+                RawStr::new(value).url_decode(),
+                RawStr::new(name).url_decode(),
+            ) else {
+                return fail(
+                    req,
+                    Error::Malformed("The form contains text that is not valid UTF-8".into()),
+                );
+            };
+            if value.contains('\0') || name_text.contains('\0') {
                 return fail(
                     req,
                     Error::Malformed("The form contains characters that are not allowed".into()),

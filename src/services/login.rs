@@ -11,6 +11,7 @@ use crate::{
     mail::{Notice, To},
     services::{
         audit::{self, Kind},
+        rate_limit,
         sessions::{self, IssuedTokens},
         throttle::{self, AfterFailure, Subject},
         ClientInfo,
@@ -28,11 +29,32 @@ pub struct Credentials<'a> {
     pub persistent: bool,
 }
 
+/// How a log-in ended, for the two faces to word as they do. Refusals that are not about the
+/// credentials (throttled, malformed, unavailable) stay errors.
+pub enum Outcome {
+    SignedIn(IssuedTokens),
+    /// Wrong password or no such account: the same answer for both.
+    BadCredentials,
+    /// The right password for an account whose address is not confirmed yet.
+    Unverified,
+}
+
+impl Outcome {
+    /// The API's reading: anything but a session is an error with its status.
+    pub fn into_tokens(self) -> Result<IssuedTokens> {
+        match self {
+            Self::SignedIn(issued) => Ok(issued),
+            Self::BadCredentials => Err(Error::Unauthorized(INVALID_CREDENTIALS)),
+            Self::Unverified => Err(Error::Forbidden(EMAIL_NOT_VERIFIED)),
+        }
+    }
+}
+
 pub async fn login(
     app: &AppState,
     credentials: Credentials<'_>,
     client: &ClientInfo,
-) -> Result<IssuedTokens> {
+) -> Result<Outcome> {
     let identifier = credentials.identifier.trim();
     if identifier.is_empty() {
         return Err(Error::invalid(
@@ -54,15 +76,21 @@ pub async fn login(
             }
             if app.settings.require_email_verification && user.email_verified_at.is_none() {
                 // Only after a correct password, so it tells a guesser nothing.
-                return Err(Error::Forbidden(EMAIL_NOT_VERIFIED));
+                return Ok(Outcome::Unverified);
             }
-            let issued = sessions::start(app, user.id, credentials.persistent, client).await?;
+            let issued = match sessions::start(app, user.id, credentials.persistent, client).await {
+                Ok(issued) => issued,
+                // The account was deleted while its password was being checked: from here it
+                // is an account that does not exist.
+                Err(Error::Unauthorized(_)) => return Ok(Outcome::BadCredentials),
+                Err(err) => return Err(err),
+            };
             audit::note(app, Some(user.id), Kind::LoginSucceeded, client).await;
-            Ok(issued)
+            Ok(Outcome::SignedIn(issued))
         }
         _ => {
             audit::note(app, user.map(|u| u.id), Kind::LoginFailed, client).await;
-            Err(Error::Unauthorized(INVALID_CREDENTIALS))
+            Ok(Outcome::BadCredentials)
         }
     }
 }
@@ -101,14 +129,22 @@ async fn check_password(
                 "log-in throttled for user {} after repeated failures",
                 user.id
             );
-            let to = To {
-                address: &user.email,
-                user_id: Some(user.id),
-            };
-            app.mailer
-                .notice(&app.writer, app.clock.now(), to, Notice::LoginThrottled)
-                .await?;
             audit::note(app, Some(user.id), Kind::LoginThrottled, client).await;
+            // An outsider's guesses cause this mail: it spends the budget of such mails, and
+            // once that is spent the throttle still holds but the owner is not mailed.
+            match rate_limit::unauthenticated_mail(app, "log-in throttled notice").await {
+                Ok(()) => {
+                    let to = To {
+                        address: &user.email,
+                        user_id: Some(user.id),
+                    };
+                    app.mailer
+                        .notice(&app.writer, app.clock.now(), to, Notice::LoginThrottled)
+                        .await?;
+                }
+                Err(Error::TooManyRequests { .. }) => {}
+                Err(err) => return Err(err),
+            }
         }
     }
     Ok(verdict)

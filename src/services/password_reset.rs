@@ -112,6 +112,14 @@ pub async fn account_email(app: &AppState, token: &str) -> Result<Option<String>
     )
 }
 
+/// How a reset with a link ended. A password the rules refuse is an error (its field's).
+pub enum Outcome {
+    /// The password is set; the account's address, for the log-in page that follows.
+    Changed(String),
+    /// Malformed, unknown, used or expired (or used by a concurrent request meanwhile).
+    LinkInvalid,
+}
+
 /// Sets a new password with a token from a reset mail. The token is checked first, then the
 /// password (a rejected password leaves the token usable), then both are committed together:
 /// the token consumed, every reset token and every session of the user gone. `confirm` is the
@@ -122,12 +130,11 @@ pub async fn reset(
     new_password: String,
     confirm: Option<&str>,
     client: &ClientInfo,
-) -> Result<String> {
+) -> Result<Outcome> {
     let now = app.clock.now();
-    let invalid = || Error::BadRequest(INVALID_TOKEN);
-    let (row, user) = usable::<password_reset::Entity>(&app.db, token, now)
-        .await?
-        .ok_or_else(invalid)?;
+    let Some((row, user)) = usable::<password_reset::Entity>(&app.db, token, now).await? else {
+        return Ok(Outcome::LinkInvalid);
+    };
     let mut errors = Vec::new();
     let password = Password::parse(new_password.clone(), &user.email_key)
         .map_err(|message| errors.push(crate::error::FieldError::new(Field::NewPassword, message)))
@@ -146,7 +153,7 @@ pub async fn reset(
 
     let txn = app.writer.begin().await?;
     if !consume::<password_reset::Entity>(&txn, &row, now).await? {
-        return Err(invalid());
+        return Ok(Outcome::LinkInvalid);
     }
     let done = accounts::Done {
         kind: Kind::ResetCompleted,
@@ -158,5 +165,5 @@ pub async fn reset(
     // Whoever locked the account out, its owner just proved control of the address.
     throttle::lift_account(&txn, user.id).await?;
     txn.commit().await?;
-    Ok(user.email)
+    Ok(Outcome::Changed(user.email))
 }

@@ -137,7 +137,8 @@ pub async fn mail_link(app: &AppState, what: &str, target: &str, ip: Option<IpAd
 /// (registration, forgot password, resending a verification to an address): whatever addresses
 /// and networks a script cycles through, Gatehouse never becomes a mail cannon aimed at
 /// strangers. Spent, it answers 429 and says so in the log. Called after the per-target and
-/// per-client limits, so one client is refused by those first.
+/// per-client limits, so one client is refused by those first. The owner's notice that log-ins
+/// are throttled counts too (an outsider's guesses cause it), but is skipped, not refused.
 pub async fn unauthenticated_mail(app: &AppState, what: &str) -> Result<()> {
     let spent = hit(
         app,
@@ -150,7 +151,7 @@ pub async fn unauthenticated_mail(app: &AppState, what: &str) -> Result<()> {
     .await;
     if let Err(Error::TooManyRequests { .. }) = &spent {
         log::warn!(
-            "{what}: refused, the hourly budget of mails to people not signed in \
+            "{what}: no mail sent, the hourly budget of mails to people not signed in \
              (UNAUTHENTICATED_MAIL_PER_HOUR={}) is spent",
             app.settings.unauthenticated_mail_per_hour
         );

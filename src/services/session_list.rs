@@ -57,6 +57,11 @@ pub async fn list(app: &AppState, user_id: i32, current_sid: &str) -> Result<Vec
 /// session, an unknown id and an already ended session are all [`Error::NotFound`], so the
 /// answer says nothing about sessions that are not the caller's.
 pub async fn end(app: &AppState, user_id: i32, sid: &str, client: &ClientInfo) -> Result<()> {
+    // No session id holds NUL, and PostgreSQL refuses it in a query (a 500 otherwise): both
+    // faces pass the path segment here as it came.
+    if sid.contains('\0') {
+        return Err(Error::NotFound);
+    }
     let now = app.clock.now();
     let txn = app.writer.begin().await?;
     let ended = revoke_live(app, user_id, now)

@@ -188,43 +188,12 @@ async fn live_session(
     user_id: i32,
     now: i64,
 ) -> Result<Option<session::Model>> {
-    Ok(session_and_user(app, sid)
+    Ok(app
+        .session_reads()
+        .session_and_user(sid)
         .await?
         .map(|(session, _)| session)
         .filter(|s| s.user_id == user_id && is_live(app, s.lifetime(), now)))
-}
-
-/// The session `sid` and its user. The probe (SQLite) answers without a thread hop; when it
-/// cannot, the pool does.
-async fn session_and_user(
-    app: &AppState,
-    sid: &str,
-) -> Result<Option<(session::Model, user::Model)>> {
-    match app.probe.as_ref().map(|probe| probe.session(sid)) {
-        Some(Ok(found)) => Ok(found),
-        _ => from_pool(app, sid).await,
-    }
-}
-
-/// [`session_and_user`] for an authenticated request, which needs the session's lifetime only.
-async fn lifetime_and_user(
-    app: &AppState,
-    sid: &str,
-) -> Result<Option<(session::Lifetime, user::Model)>> {
-    match app.probe.as_ref().map(|probe| probe.lifetime(sid)) {
-        Some(Ok(found)) => Ok(found),
-        _ => Ok(from_pool(app, sid)
-            .await?
-            .map(|(session, user)| (session.lifetime(), user))),
-    }
-}
-
-async fn from_pool(app: &AppState, sid: &str) -> Result<Option<(session::Model, user::Model)>> {
-    Ok(session::Entity::find_by_id(sid.to_owned())
-        .find_also_related(user::Entity)
-        .one(&app.db)
-        .await?
-        .and_then(|(session, user)| Some((session, user?))))
 }
 
 fn is_live(app: &AppState, session: session::Lifetime, now: i64) -> bool {
@@ -244,7 +213,7 @@ pub async fn authenticate(app: &AppState, access_token: &str) -> Result<Authenti
             TokenError::Expired => Error::Unauthorized("Token expired"),
             TokenError::Invalid => Error::Unauthorized("Invalid token"),
         })?;
-    let found = lifetime_and_user(app, &claims.sid).await?;
+    let found = app.session_reads().lifetime_and_user(&claims.sid).await?;
     let (lifetime, user) = found.ok_or(Error::Unauthorized("Session has ended"))?;
     if Some(user.id) != claims.user_id() || !is_live(app, lifetime, now) {
         return Err(Error::Unauthorized("Session has ended"));

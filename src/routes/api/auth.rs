@@ -122,7 +122,9 @@ pub async fn login(
         password: &body.password,
         persistent: true,
     };
-    let issued = logins::login(app, credentials, &client).await?;
+    let issued = logins::login(app, credentials, &client)
+        .await?
+        .into_tokens()?;
     Ok(tokens_response(app, jar, issued))
 }
 
@@ -157,7 +159,9 @@ pub async fn login_form(
         password: &form.password,
         persistent: true,
     };
-    let issued = logins::login(app, credentials, &client).await?;
+    let issued = logins::login(app, credentials, &client)
+        .await?
+        .into_tokens()?;
     Ok(tokens_response(app, jar, issued))
 }
 

@@ -86,7 +86,10 @@ pub async fn change_password(
 ) -> Result<Json<MessageResponse>> {
     let body = body.0;
     if let Some(token) = body.token.filter(|t| !t.is_empty()) {
-        password_reset::reset(app, &token, body.new_password, None, &client).await?;
+        let reset = password_reset::reset(app, &token, body.new_password, None, &client);
+        if let password_reset::Outcome::LinkInvalid = reset.await? {
+            return Err(Error::BadRequest(password_reset::INVALID_TOKEN));
+        }
     } else {
         let CurrentUser(auth) = user?;
         let current = body.current_password.ok_or_else(|| {

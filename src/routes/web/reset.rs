@@ -3,9 +3,11 @@
 use rocket::{get, http::Status, post, response::Redirect, FromForm, State};
 
 use crate::{
-    error::Error,
     http::{ClientIp, CsrfForm, CsrfToken, Flash, FlashMessage, PageUser},
-    services::{password_reset, ClientInfo},
+    services::{
+        password_reset::{self, Outcome},
+        ClientInfo,
+    },
     state::AppState,
 };
 
@@ -29,6 +31,7 @@ pub fn forgot_form(user: Option<PageUser>, csrf: CsrfToken, flash: Option<FlashM
 pub async fn forgot(
     app: &State<AppState>,
     client_ip: ClientIp,
+    user: Option<PageUser>,
     form: CsrfForm<ForgotForm>,
 ) -> Result<Result<Flash<Redirect>, Page>, WebError> {
     match password_reset::request(app, &form.email, client_ip.0).await {
@@ -38,6 +41,7 @@ pub async fn forgot(
             form.email.trim(),
         ))),
         Err(err) => Page::new("forgot_password", "Forgot your password?")
+            .user(user.as_ref())
             .csrf(&form.csrf)
             .keep("email", &form.email)
             .rejected(err)
@@ -72,7 +76,7 @@ pub async fn reset_form(
 ) -> Result<Page, WebError> {
     let token = token.unwrap_or_default();
     let Some(email) = password_reset::account_email(app, &token).await? else {
-        return Ok(invalid_link());
+        return Ok(invalid_link(user.as_ref()));
     };
     Ok(Page::new("reset_password", "Set a new password")
         .user(user.as_ref())
@@ -95,6 +99,7 @@ pub struct ResetForm {
 pub async fn reset(
     app: &State<AppState>,
     client: ClientInfo,
+    user: Option<PageUser>,
     form: CsrfForm<ResetForm>,
 ) -> Result<Result<Flash<Redirect>, Page>, WebError> {
     let reset = password_reset::reset(
@@ -105,15 +110,16 @@ pub async fn reset(
         &client,
     );
     match reset.await {
-        Ok(email) => Ok(Ok(Flash::success(
+        Ok(Outcome::Changed(email)) => Ok(Ok(Flash::success(
             Redirect::to(format!(
                 "/login?email={}",
                 rocket::http::RawStr::new(&email).percent_encode()
             )),
             "Your password has been changed. Log in with your new password.",
         ))),
-        Err(Error::BadRequest(_)) => Ok(Err(invalid_link())),
+        Ok(Outcome::LinkInvalid) => Ok(Err(invalid_link(user.as_ref()))),
         Err(err) => Page::new("reset_password", "Set a new password")
+            .user(user.as_ref())
             .csrf(&form.csrf)
             .keep("token", &form.token)
             .rejected(err)
@@ -121,6 +127,8 @@ pub async fn reset(
     }
 }
 
-fn invalid_link() -> Page {
-    Page::new("reset_invalid", "Link invalid or expired").status(Status::BadRequest)
+fn invalid_link(user: Option<&PageUser>) -> Page {
+    Page::new("reset_invalid", "Link invalid or expired")
+        .user(user)
+        .status(Status::BadRequest)
 }

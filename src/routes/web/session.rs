@@ -14,7 +14,7 @@ use crate::{
     services::{
         accounts::{self, Registration},
         email,
-        login::{self as logins, Credentials},
+        login::{self as logins, Credentials, Outcome},
         sessions, ClientInfo,
     },
     state::AppState,
@@ -147,11 +147,11 @@ pub async fn login(
         persistent: form.remember,
     };
     match logins::login(app, credentials, &client).await {
-        Ok(issued) => {
+        Ok(Outcome::SignedIn(issued)) => {
             cookies::set_page_session(jar, &app.settings, &issued);
             Ok(Ok(Redirect::to(next.unwrap_or("/account").to_owned())))
         }
-        Err(Error::Unauthorized(_)) => {
+        Ok(Outcome::BadCredentials) => {
             let error = FieldError::new(
                 Field::Password,
                 format!("{INVALID_CREDENTIALS}: check your email or username and password"),
@@ -160,7 +160,7 @@ pub async fn login(
                 .field_errors(&[error])
                 .status(Status::Unauthorized)))
         }
-        Err(Error::Forbidden(_)) => {
+        Ok(Outcome::Unverified) => {
             let page = page
                 .with("unverified", true)
                 .with(

@@ -5,11 +5,12 @@ use rocket::http::Status;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use serde_json::json;
 
-use gatehouse::entities::email_token;
+use gatehouse::entities::{email_token, password_reset};
 
 use super::{
     access_token, assert_redirect, confirm_page, mail_app, mail_to, me, register_page, verify,
-    verify_token, CHANGE_NOTICE_SUBJECT, CONFIRM_NEW_SUBJECT, IN_USE_SUBJECT,
+    verify_token, CHANGE_NOTICE_SUBJECT, CONFIRM_NEW_SUBJECT, IN_USE_SUBJECT, NEW_PASSWORD,
+    RESET_SUBJECT,
 };
 use crate::helpers::{Reply, TestApp, PASSWORD};
 
@@ -146,4 +147,30 @@ async fn wrong_passwords_and_unusable_addresses_are_refused() {
     }
     assert_eq!(me(&app, &access).await["email"], email);
     app.no_mail_within(1000).await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_confirmed_change_voids_the_reset_links_sent_to_the_old_address() {
+    let mut app = mail_app(false, &[]).await;
+    let (old, new) = ("reset-before@example.com", "reset-after@example.com");
+    let (access, _) = app.signed_in(old).await;
+    assert_eq!(app.forgot_password(old).await.status, Status::Accepted);
+    let reset = mail_to(&mut app, RESET_SUBJECT, old).await.reset_token();
+
+    assert_accepted(&change_email(&app, &access, PASSWORD, new).await);
+    let confirm = mail_to(&mut app, CONFIRM_NEW_SUBJECT, new).await;
+    let reply = verify(&app, &verify_token(&app, &confirm)).await;
+    assert_eq!(reply.status, Status::Ok, "{}", reply.body);
+
+    // Whoever still reads the old mailbox cannot take the account back through its link.
+    let account = app.user(new).await.expect("the account");
+    let left = password_reset::Entity::find()
+        .filter(password_reset::Column::UserId.eq(account.id))
+        .all(&app.state().db)
+        .await
+        .expect("reset rows");
+    assert!(left.is_empty(), "{left:?}");
+    let late = app.reset_password(&reset, NEW_PASSWORD).await;
+    assert_eq!(late.status, Status::BadRequest, "{}", late.body);
+    access_token(&app, new, PASSWORD).await;
 }

@@ -189,3 +189,31 @@ async fn the_account_page_deletes_and_signs_out() {
     assert!(app.user(email).await.is_none());
     mail_to(&mut app, GOODBYE_SUBJECT, email).await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_log_in_that_loses_the_race_with_deletion_is_refused_not_a_500() {
+    use gatehouse::{
+        entities::user,
+        error::{Error, INVALID_CREDENTIALS},
+        services::{sessions, ClientInfo},
+    };
+    let app = crate::helpers::spawn().await;
+    app.register("racing@example.com").await;
+    let account = app.user("racing@example.com").await.expect("the user");
+    // What a log-in meets when the deletion commits between its password check and its new
+    // session: the user row is gone. The session insert then breaks the foreign key.
+    user::Entity::delete_by_id(account.id)
+        .exec(&app.state().writer)
+        .await
+        .expect("delete the user row");
+    let started = sessions::start(app.state(), account.id, false, &ClientInfo::default()).await;
+    assert!(
+        matches!(started, Err(Error::Unauthorized(INVALID_CREDENTIALS))),
+        "{:?}",
+        started.err()
+    );
+    assert!(app.sessions_of(account.id).await.is_empty());
+    // The same account through the API, as a log-in that arrives just after.
+    let login = app.login("racing@example.com", PASSWORD).await;
+    assert_eq!(login.status, Status::Unauthorized, "{}", login.body);
+}

@@ -2,11 +2,26 @@
 //! `__Host-` prefix — Secure, `Path=/`, no `Domain` — so a sibling subdomain or plain http cannot
 //! plant them. The API's refresh cookie keeps its name and its `/auth` path. Without
 //! COOKIE_SECURE (local http) the page cookies go by their plain names, without Secure.
+//! Secure cookies mean https, so every response then carries `Strict-Transport-Security`;
+//! without them it must not (HSTS over plain http would lock a local setup out of itself).
 
 use rocket::http::Status;
 
 use super::{attributes, browser, page_register};
 use crate::helpers::{PageReply, TestApp, PASSWORD};
+
+/// The `Strict-Transport-Security` header of a page, an API answer, a refusal and a static file.
+async fn hsts(app: &TestApp) -> Vec<(&'static str, Option<String>)> {
+    let mut seen = Vec::new();
+    for path in ["/login", "/health", "/users/me", "/static/style.css"] {
+        let reply = app.page(path).await;
+        seen.push((
+            path,
+            reply.header("Strict-Transport-Security").map(str::to_owned),
+        ));
+    }
+    seen
+}
 
 /// The `Set-Cookie` value for `name` from any of `replies`, the last one that set it.
 fn find<'a>(replies: &'a [&PageReply], name: &str) -> &'a str {
@@ -66,6 +81,13 @@ async fn secure_page_cookies_carry_the_host_prefix_and_the_api_cookie_its_path()
         "{:?}",
         login.cookies
     );
+    for (path, header) in hsts(&app).await {
+        assert_eq!(
+            header.as_deref(),
+            Some("max-age=31536000; includeSubDomains"),
+            "{path}"
+        );
+    }
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -90,4 +112,7 @@ async fn without_cookie_secure_page_cookies_have_plain_names_and_no_secure() {
     let account = app.page("/account").await;
     assert_eq!(account.status, Status::Ok);
     assert!(account.html.contains("plain@example.com"));
+    for (path, header) in hsts(&app).await {
+        assert_eq!(header, None, "{path}");
+    }
 }

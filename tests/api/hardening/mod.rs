@@ -17,11 +17,14 @@
 //! - `hashing`: a login storm gets 503s from the bounded hashing queue; health stays up.
 //! - `sessions`: SESSION_MAX_DAYS is an absolute lifetime; the idle limit still applies.
 //! - `outage`: a database that is gone answers 503 quickly and keeps the page session.
+//! - `frozen`: a PostgreSQL that stops answering without closing anything: 503 within about 2 s,
+//!   then recovery.
 //! - `login_page`: `next` values that are not URIs, and "Keep me signed in".
 //! - `cookies`: `__Host-` page cookies when Secure, plain names when not; the API's cookie.
 
 mod client_ip;
 mod cookies;
+mod frozen;
 mod hashing;
 mod limits;
 mod lockout;

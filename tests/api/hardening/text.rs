@@ -8,7 +8,7 @@ use sea_orm::{EntityTrait, PaginatorTrait};
 use serde_json::json;
 
 use super::{browser, page_register};
-use crate::helpers::{spawn, Reply, TestApp, PASSWORD};
+use crate::helpers::{form_encode, spawn, PageReply, Reply, TestApp, PASSWORD};
 
 async fn users(app: &TestApp) -> u64 {
     user::Entity::find()
@@ -155,4 +155,48 @@ async fn a_reset_link_with_nul_is_an_invalid_link() {
             page.html
         );
     }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_lone_surrogate_in_a_page_form_is_refused_with_422_as_on_the_api() {
+    let app = browser(&[]).await;
+    let before = users(&app).await;
+    let csrf = app.page("/register").await.csrf();
+    // U+D800 in CESU-8, as a client that encodes UTF-16 code units one by one sends it; the
+    // API refuses the same character (as `\ud800` in JSON) above.
+    let password = "violet-%ED%A0%80-harbor";
+    let body = format!(
+        "email=cesu%40example.com&username=&password={password}&confirm_password={password}&{}",
+        form_encode(&[("csrf_token", &csrf)])
+    );
+    let reply = PageReply::from(
+        app.client
+            .post("/register")
+            .header(ContentType::Form)
+            .body(body)
+            .dispatch()
+            .await,
+    )
+    .await;
+    assert_eq!(reply.status, Status::UnprocessableEntity, "{}", reply.html);
+    assert!(
+        reply.html.contains("</html>"),
+        "an HTML page: {}",
+        reply.html
+    );
+    assert!(reply.cookie("__Host-gh_access").is_none(), "not signed in");
+    assert_eq!(users(&app).await, before, "no user row");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn nul_in_the_session_id_of_the_end_session_page_route_is_a_404() {
+    let app = browser(&[]).await;
+    let registered = page_register(&app, "nul-session@example.com").await;
+    assert_eq!(registered.status, Status::SeeOther, "{}", registered.html);
+    for path in ["/account/sessions/%00/end", "/account/sessions/a%00b/end"] {
+        let reply = app.submit_with_csrf("/account", path, &[]).await;
+        assert_eq!(reply.status, Status::NotFound, "{path}: {}", reply.html);
+    }
+    // Still signed in: the refusal ended nothing.
+    assert_eq!(app.page("/account").await.status, Status::Ok);
 }
