@@ -77,13 +77,50 @@ ME_RUN="$(median_run me)"
 PEAK_RSS="$(rss_mb)"
 
 wrk -t2 -c8 -d"${DURATION}s" --latency -s bench/login.lua "$BASE/auth/login" >"$WORK/login.txt"
+# wrk stops with requests still in flight, and the server finishes them: the next run waits
+# for them, or its first seconds meet a full hashing queue (503) that is the last run's.
+drain() { sleep 3; }
+# The same, all eight connections logging in as one account.
+drain
+wrk -t2 -c8 -d"${DURATION}s" --latency -s bench/login_one.lua "$BASE/auth/login" >"$WORK/login_one.txt"
+
+# Refused attempts: one account locked for this network (LOGIN_MAX_FAILURES wrong passwords),
+# then 32 connections keep guessing it while correct logins of other accounts and /users/me
+# are measured beside them.
+curl -fs "$BASE/auth/register" -H 'Content-Type: application/json' \
+    -d "{\"email\":\"locked@example.com\",\"password\":\"$BENCH_PASSWORD\"}" >/dev/null
+for _ in $(seq 5); do
+    curl -s -o /dev/null "$BASE/auth/login" -H 'Content-Type: application/json' \
+        -d '{"email":"locked@example.com","password":"wrong-password-000"}'
+done
+# The control: the same 32 connections on /health, which touches no throttle. What the
+# refusals cost beyond it is the throttle's; the rest is the CPU a request and the load
+# generator take on the same cores.
+beside() { # $1: flood script (or - for /health), $2: file suffix
+    drain
+    if [ "$1" = - ]; then
+        wrk -t1 -c32 -d"$((DURATION + 2))s" "$BASE/health" >"$WORK/flood.$2" &
+    else
+        wrk -t1 -c32 -d"$((DURATION + 2))s" -s "$1" "$BASE/auth/login" >"$WORK/flood.$2" &
+    fi
+    local flood=$!
+    sleep 1
+    wrk -t1 -c8 -d"${DURATION}s" --latency -s bench/login.lua "$BASE/auth/login" >"$WORK/login_$2.txt" &
+    local logins=$!
+    wrk -t1 -c4 -d"${DURATION}s" --latency -s bench/me.lua "$BASE/users/me" >"$WORK/me_$2.txt"
+    wait "$logins" "$flood"
+}
+beside bench/refused.lua refused
+beside - health
 
 # Refresh writes (a rotation per request): 16 sessions, each rotated as fast as it answers.
+drain
 for _ in $(seq 16); do login | json refresh_token; done >"$WORK/refresh_tokens"
 BENCH_REFRESH_FILE="$WORK/refresh_tokens" \
     wrk -t16 -c16 -d"${DURATION}s" --latency -s bench/refresh.lua "$BASE/auth/refresh" >"$WORK/refresh.txt"
 
 # /users/me latency while logins saturate the CPU.
+drain
 wrk -t1 -c8 -d"$((DURATION + 2))s" -s bench/login.lua "$BASE/auth/login" >"$WORK/storm.txt" &
 STORM=$!
 sleep 1
@@ -114,6 +151,18 @@ row "/users/me p99" "$(p99 "$ME_RUN")"
 row "one bcrypt verify (sequential login)" "$(printf '%.0f ms' "$VERIFY_MS")"
 row "bcrypt limit (cores / verify)" "$(printf '%.1f' "$LIMIT") logins/s"
 row "login req/s" "$LOGIN_RPS ($(echo "scale=0; 100 * $LOGIN_RPS / $LIMIT" | bc)% of limit)"
+LOGIN_ONE_RPS="$(rps1 "$WORK/login_one.txt")"
+row "login req/s, one account, 8 connections" "$LOGIN_ONE_RPS ($(echo "scale=0; 100 * $LOGIN_ONE_RPS / $LIMIT" | bc)% of limit)"
+for kind in refused health; do
+    if [ $kind = refused ]; then
+        row "refused flood: 429s/s (32 connections)" "$(rps "$WORK/flood.$kind")"
+    else
+        row "control flood: /health req/s (32 conn.)" "$(rps "$WORK/flood.$kind")"
+    fi
+    BESIDE="$(rps1 "$WORK/login_$kind.txt")"
+    row "  logins/s beside it (other accounts)" "$BESIDE ($(echo "scale=0; 100 * $BESIDE / $LIMIT" | bc)% of limit)"
+    row "  /users/me p99 beside it" "$(p99 "$WORK/me_$kind.txt")"
+done
 row "refresh req/s (16 rotating sessions)" "$(rps "$WORK/refresh.txt")"
 row "refresh p99" "$(p99 "$WORK/refresh.txt")"
 row "/users/me p99 during login storm" "$(p99 "$WORK/me_storm.txt")"
@@ -127,4 +176,4 @@ row "flood: /users/me p99 during the flood" "$(p99 "$WORK/me_flood.txt")"
 row "resident memory idle" "$IDLE_RSS MB"
 row "resident memory peak under load" "$PEAK_RSS MB"
 non2xx="$(cat "$WORK"/*.txt "$WORK"/static.? "$WORK"/me.? | awk '/Non-2xx/ { s += $NF } END { print s + 0 }')"
-row "non-2xx responses (all runs)" "$non2xx"
+row "non-2xx responses (all but the floods)" "$non2xx"

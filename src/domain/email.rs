@@ -15,7 +15,9 @@ impl Email {
         if trimmed.len() > MAX_LEN {
             return Err(format!("email must be at most {MAX_LEN} characters"));
         }
-        let invalid = || format!("'{trimmed}' is not a valid email address");
+        // The input is not repeated: a message that echoes it lets anyone put words of their
+        // choosing on our pages (and in JSON a client may show).
+        let invalid = || "email is not a valid email address".to_owned();
         let (local, domain) = trimmed.rsplit_once('@').ok_or_else(invalid)?;
         if !valid_local(local) || !valid_domain(domain) {
             return Err(invalid());

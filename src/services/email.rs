@@ -28,11 +28,23 @@ pub(super) const HOUR: i64 = 3600;
 const VERIFY: &str = "verify";
 pub(super) const CHANGE: &str = "change_email";
 
-/// What a confirmed link did.
+/// What a link did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Confirmed {
     Verified,
     EmailChanged,
+    /// Malformed, unknown, used, expired, or for an address the account no longer has.
+    LinkInvalid,
+}
+
+impl Confirmed {
+    /// The API's reading: an invalid link is a 400.
+    pub fn or_invalid(self) -> Result<Self> {
+        match self {
+            Self::LinkInvalid => Err(Error::BadRequest(INVALID_TOKEN)),
+            done => Ok(done),
+        }
+    }
 }
 
 pub(super) async fn issue(
@@ -123,16 +135,16 @@ pub async fn is_valid(app: &AppState, token: &str) -> Result<bool> {
 
 /// Consumes a link: verifies the address it was sent to, or moves the account to it.
 pub async fn confirm(app: &AppState, token: &str, client: &ClientInfo) -> Result<Confirmed> {
-    let invalid = || Error::BadRequest(INVALID_TOKEN);
     let now = app.clock.now();
-    let (row, user) = usable::<email_token::Entity>(&app.db, token, now)
-        .await?
-        .ok_or_else(invalid)?;
-    let address = row.new_email.clone().ok_or_else(invalid)?;
-    let email = Email::parse(&address).map_err(|_| invalid())?;
+    let Some((row, user)) = usable::<email_token::Entity>(&app.db, token, now).await? else {
+        return Ok(Confirmed::LinkInvalid);
+    };
+    let Some(email) = row.new_email.as_deref().and_then(|a| Email::parse(a).ok()) else {
+        return Ok(Confirmed::LinkInvalid);
+    };
     let txn = app.writer.begin().await?;
     if !consume::<email_token::Entity>(&txn, &row, now).await? {
-        return Err(invalid());
+        return Ok(Confirmed::LinkInvalid);
     }
     let mut active: user::ActiveModel = user.clone().into();
     let outcome = if row.purpose == CHANGE {
@@ -145,7 +157,7 @@ pub async fn confirm(app: &AppState, token: &str, client: &ClientInfo) -> Result
         Confirmed::Verified
     } else {
         // A verification link for an address the account no longer has.
-        return Err(invalid());
+        return Ok(Confirmed::LinkInvalid);
     };
     match active.update(&txn).await {
         Ok(_) => {}
@@ -164,9 +176,10 @@ pub async fn confirm(app: &AppState, token: &str, client: &ClientInfo) -> Result
             .exec(&txn)
             .await?;
     }
-    let kind = match outcome {
-        Confirmed::Verified => Kind::EmailVerified,
-        Confirmed::EmailChanged => Kind::EmailChangeCompleted,
+    let kind = if outcome == Confirmed::EmailChanged {
+        Kind::EmailChangeCompleted
+    } else {
+        Kind::EmailVerified
     };
     audit::record(&txn, now, Some(user.id), kind, client, json!({})).await?;
     txn.commit().await?;

@@ -73,7 +73,9 @@ pub async fn verify_email(
     client: ClientInfo,
     body: JsonBody<VerifyEmailRequest>,
 ) -> Result<Json<MessageResponse>> {
-    email::confirm(app, &body.0.token, &client).await?;
+    email::confirm(app, &body.0.token, &client)
+        .await?
+        .or_invalid()?;
     Ok(Json(MessageResponse {
         msg: "Email verified",
     }))

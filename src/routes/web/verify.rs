@@ -4,7 +4,6 @@
 use rocket::{get, post, response::Redirect, FromForm, State};
 
 use crate::{
-    error::Error,
     http::{CsrfForm, CsrfToken, Flash, PageUser},
     services::{
         email::{self, Confirmed},
@@ -48,7 +47,7 @@ pub async fn verify(
     let message = match email::confirm(app, &form.token, &client).await {
         Ok(Confirmed::Verified) => "Thank you: your email address is verified.",
         Ok(Confirmed::EmailChanged) => "Your email address has been changed.",
-        Err(Error::BadRequest(_)) => return Ok(Err(invalid_link(user.as_ref()))),
+        Ok(Confirmed::LinkInvalid) => return Ok(Err(invalid_link(user.as_ref()))),
         Err(err) => {
             return Page::new("verify_email", "Confirm your email")
                 .user(user.as_ref())

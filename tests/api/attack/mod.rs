@@ -6,7 +6,12 @@
 //!
 //! - `reflection`: pages and forms, logged out and signed in, `User-Agent`, planted flash
 //!   cookies.
+//! - `api`: every JSON route and path with each payload, anonymous and signed in; the headers
+//!   of documents and static files.
+//! - `mail`: an address with markup characters in the HTML part of a mail.
 
+mod api;
+mod mail;
 mod reflection;
 
 use scraper::{Html, Selector};
