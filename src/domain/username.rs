@@ -3,9 +3,18 @@
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Username(String);
 
+/// The spaces a form or a client may leave around a name, and that the API schema admits
+/// there: ASCII ones only, so that the documented pattern and the parser agree.
+const SPACES: [char; 4] = [' ', '\t', '\n', '\r'];
+
 impl Username {
+    /// Nothing but surrounding spaces: no name at all.
+    pub fn is_blank(raw: &str) -> bool {
+        raw.trim_matches(SPACES).is_empty()
+    }
+
     pub fn parse(raw: &str) -> Result<Self, String> {
-        let name = raw.trim();
+        let name = raw.trim_matches(SPACES);
         if !(3..=32).contains(&name.chars().count()) {
             return Err("username must be 3 to 32 characters long".into());
         }

@@ -75,7 +75,7 @@ impl Fairing for Cors {
         if req.method() == Method::Options {
             res.set_header(Header::new(
                 "Access-Control-Allow-Methods",
-                "GET, POST, DELETE",
+                "GET, POST, PATCH, DELETE",
             ));
             res.set_header(Header::new(
                 "Access-Control-Allow-Headers",

@@ -26,10 +26,11 @@ pub enum Kind {
     EmailChangeRequested,
     EmailChangeCompleted,
     AccountDeleted,
+    UsernameChanged,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 14] = [
+    pub const ALL: [Kind; 15] = [
         Kind::LoginSucceeded,
         Kind::LoginFailed,
         Kind::LoginThrottled,
@@ -44,6 +45,7 @@ impl Kind {
         Kind::EmailChangeRequested,
         Kind::EmailChangeCompleted,
         Kind::AccountDeleted,
+        Kind::UsernameChanged,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -62,6 +64,7 @@ impl Kind {
             Kind::EmailChangeRequested => "email_change_requested",
             Kind::EmailChangeCompleted => "email_change_completed",
             Kind::AccountDeleted => "account_deleted",
+            Kind::UsernameChanged => "username_changed",
         }
     }
 
@@ -84,6 +87,7 @@ impl Kind {
             Kind::EmailChangeRequested => "Email change requested",
             Kind::EmailChangeCompleted => "Email address changed",
             Kind::AccountDeleted => "Account deleted",
+            Kind::UsernameChanged => "Username changed",
         }
     }
 

@@ -14,6 +14,7 @@ mod link_token;
 pub mod login;
 pub mod outbox_worker;
 pub mod password_reset;
+pub mod profile;
 pub mod rate_limit;
 pub mod session_list;
 pub mod sessions;

@@ -39,6 +39,7 @@ use super::{activity, sessions};
         sessions::end,
         sessions::end_others,
         users::me,
+        users::update_me,
         account::verify_email,
         account::resend_verification,
         account::change_email,

@@ -33,7 +33,7 @@ pub fn auth_routes() -> Vec<Route> {
 }
 
 pub fn root_routes() -> Vec<Route> {
-    rocket::routes![users::me, health::health, docs::redoc]
+    rocket::routes![users::me, users::update_me, health::health, docs::redoc]
         .into_iter()
         .chain(rocket::routes![activity::activity, account::delete_me])
         .collect()

@@ -51,7 +51,11 @@ pub async fn account_page(app: &AppState, auth: &Authenticated, csrf: &CsrfToken
         .csrf(csrf)
         .with("email_verified", auth.user.email_verified_at.is_some())
         .with("sessions", sessions)
-        .with("activity", activity))
+        .with("activity", activity)
+        .keep(
+            "new_username",
+            auth.user.username.as_deref().unwrap_or_default(),
+        ))
 }
 
 /// "just now", "5 minutes ago", "2 hours ago", "3 days ago".

@@ -1,5 +1,5 @@
-//! The account page's security actions: resend the verification mail, end sessions, change the
-//! address, delete the account. Each is a form with its CSRF token, and answers with a
+//! The account page's actions: the username, resend the verification mail, end sessions, change
+//! the address, delete the account. Each is a form with its CSRF token, and answers with a
 //! redirect and a flash, or the account page with the form's errors.
 
 use rocket::{http::CookieJar, post, response::Redirect, FromForm, State};
@@ -7,7 +7,11 @@ use rocket::{http::CookieJar, post, response::Redirect, FromForm, State};
 use crate::{
     error::Field,
     http::{cookies, ButtonForm, CsrfForm, Flash, PageUser},
-    services::{deletion, email, email_change, session_list, ClientInfo},
+    services::{
+        deletion, email, email_change,
+        profile::{self, Changed},
+        session_list, ClientInfo,
+    },
     state::AppState,
 };
 
@@ -137,6 +141,35 @@ pub async fn delete_account(
         Err(err) => account_page(app, &user.0, &form.csrf)
             .await?
             .alias(Field::CurrentPassword, "delete_password")
+            .rejected(err)
+            .map(Err),
+    }
+}
+
+#[derive(FromForm)]
+pub struct UsernameForm {
+    #[field(default = String::new())]
+    new_username: String,
+}
+
+#[post("/account/username", data = "<form>")]
+pub async fn change_username(
+    app: &State<AppState>,
+    user: PageUser,
+    client: ClientInfo,
+    form: CsrfForm<UsernameForm>,
+) -> Answer {
+    match profile::set_username(app, &user.0.user, &form.new_username, &client).await {
+        Ok((Changed::Set, updated)) => Ok(Ok(done(format!(
+            "Your username is now {}. You can log in with it.",
+            updated.username.unwrap_or_default()
+        )))),
+        Ok((Changed::Removed, _)) => Ok(Ok(done("Your username was removed."))),
+        Ok((Changed::Unchanged, _)) => Ok(Ok(done("Your username is unchanged."))),
+        Err(err) => account_page(app, &user.0, &form.csrf)
+            .await?
+            .keep("new_username", &form.new_username)
+            .alias(Field::Username, "new_username")
             .rejected(err)
             .map(Err),
     }

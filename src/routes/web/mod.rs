@@ -41,6 +41,7 @@ pub fn routes() -> Vec<Route> {
         centre::end_other_sessions,
         centre::change_email,
         centre::delete_account,
+        centre::change_username,
     ]
 }
 

@@ -14,6 +14,7 @@
 //!   when a send outlasts the lease; a row deleted mid-send and permanent refusals do not stop
 //!   the rest of a batch.
 //! - `activity`: the event kinds these flows record.
+//! - `username`: adding, changing and removing the username through `PATCH /users/me`.
 
 mod activity;
 mod change;
@@ -22,6 +23,7 @@ mod expiry;
 mod outbox;
 mod page;
 mod required;
+mod username;
 mod verify;
 
 use rocket::http::{Header, Status};

@@ -186,7 +186,8 @@ async fn signed_in_pages_and_forms_never_reflect_markup() {
     assert_eq!(registered.status.code, 303, "{}", registered.html);
     for p in payloads() {
         check("account", &get_as(&app, "/account", &p).await);
-        let forms: [(&str, Vec<(&str, &str)>); 4] = [
+        let forms: [(&str, Vec<(&str, &str)>); 5] = [
+            ("/account/username", vec![("new_username", &p)]),
             (
                 "/account/password",
                 vec![
