@@ -64,6 +64,19 @@ pub enum ThrottleScope {
     Session,
 }
 
+/// What a rate limit counts, so that a page can say who is limited and by what.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Limited {
+    /// Sign-ups from the client's network.
+    SignUps,
+    /// Mails with a link (reset, confirmation) for one address or account.
+    LinksForTarget,
+    /// Mails with a link asked for from the client's network.
+    LinksFromNetwork,
+    /// Mails that people who are not signed in cause, across the whole service.
+    MailBudget,
+}
+
 #[derive(Debug, Clone, thiserror::Error)]
 pub enum Error {
     /// 422: fields are invalid. The API shows the first; pages show each beside its field.
@@ -104,7 +117,10 @@ pub enum Error {
     UnsupportedMediaType,
     /// 429 with `Retry-After`: a rate limit was reached.
     #[error("Too many requests; try again later")]
-    TooManyRequests { retry_after_secs: i64 },
+    TooManyRequests {
+        retry_after_secs: i64,
+        limited: Limited,
+    },
     /// 429 with `Retry-After`: password checks for this account, network or session are being
     /// slowed down.
     #[error("Too many attempts, try again later")]
@@ -187,7 +203,9 @@ impl Error {
     /// Seconds the client should wait before trying again, for the `Retry-After` header.
     pub fn retry_after(&self) -> Option<i64> {
         match self {
-            Self::TooManyRequests { retry_after_secs }
+            Self::TooManyRequests {
+                retry_after_secs, ..
+            }
             | Self::Throttled {
                 retry_after_secs, ..
             }

@@ -166,7 +166,7 @@ impl Mailer {
             "link",
             &self.link(&format!("/reset-password?token={token}")),
         );
-        context.insert("minutes", &ttl_minutes);
+        context.insert("expires_in", &counted(ttl_minutes, "minute"));
         let subject = "Reset your Gatehouse password";
         self.queue(db, now, to, "reset_password", subject, &context)
             .await
@@ -185,7 +185,7 @@ impl Mailer {
     ) -> Result<()> {
         let mut context = Context::new();
         context.insert("link", &self.link(&format!("/verify-email?token={token}")));
-        context.insert("hours", &hours);
+        context.insert("expires_in", &counted(hours, "hour"));
         let (kind, subject) = match address {
             Address::Current => ("verify_email", "Confirm your email address for Gatehouse"),
             Address::New => (
@@ -279,5 +279,26 @@ impl Mailer {
             .subject(subject)
             .multipart(MultiPart::alternative_plain_html(text, html))
             .map_err(|e| format!("building the message: {e}"))
+    }
+}
+
+/// "1 minute", "30 minutes": a count with its unit, in the singular for one.
+fn counted(n: i64, unit: &str) -> String {
+    if n == 1 {
+        format!("1 {unit}")
+    } else {
+        format!("{n} {unit}s")
+    }
+}
+
+#[cfg(test)]
+mod duration_tests {
+    use super::counted;
+
+    #[test]
+    fn one_is_singular() {
+        assert_eq!(counted(1, "minute"), "1 minute");
+        assert_eq!(counted(30, "minute"), "30 minutes");
+        assert_eq!(counted(24, "hour"), "24 hours");
     }
 }

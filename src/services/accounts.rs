@@ -84,6 +84,7 @@ pub async fn register(
             bucket: format!("register:ip:{}", rate_limit::ip_key(client.ip)),
             max: app.settings.register_limit_per_ip,
             window_secs: HOUR,
+            limited: crate::error::Limited::SignUps,
         }],
     )
     .await?;

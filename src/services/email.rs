@@ -16,7 +16,7 @@ use crate::{
     mail::{Address, To},
     services::{
         audit::{self, Kind},
-        link_token::{consume, usable},
+        link_token::{consume, usable, used},
         rate_limit, ClientInfo,
     },
     state::AppState,
@@ -131,6 +131,20 @@ pub async fn is_valid(app: &AppState, token: &str) -> Result<bool> {
     Ok(usable::<email_token::Entity>(&app.db, token, now)
         .await?
         .is_some())
+}
+
+/// Whether `token` is a verification link that was used, for an address its account still has
+/// and has confirmed: opened again, it should say so, not "invalid".
+pub async fn already_confirmed(app: &AppState, token: &str) -> Result<bool> {
+    let Some((row, user)) = used::<email_token::Entity>(&app.db, token).await? else {
+        return Ok(false);
+    };
+    let same_address = row
+        .new_email
+        .as_deref()
+        .and_then(|a| Email::parse(a).ok())
+        .is_some_and(|email| email.key() == user.email_key);
+    Ok(row.purpose != CHANGE && same_address && user.email_verified_at.is_some())
 }
 
 /// Consumes a link: verifies the address it was sent to, or moves the account to it.

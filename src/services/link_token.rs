@@ -77,6 +77,24 @@ pub async fn usable<E: LinkToken>(
     })
 }
 
+/// The row behind `token` if it was used, with its user (to tell someone who opens a link a
+/// second time what the first use did).
+pub async fn used<E: LinkToken>(
+    db: &impl ConnectionTrait,
+    token: &str,
+) -> Result<Option<(E::Model, user::Model)>> {
+    if !is_token_shaped(token) {
+        return Ok(None);
+    }
+    let found = E::find()
+        .filter(E::hash_column().eq(hash_token(token)))
+        .filter(E::used_column().is_not_null())
+        .find_also_related(user::Entity)
+        .one(db)
+        .await?;
+    Ok(found.and_then(|(row, user)| Some((row, user?))))
+}
+
 /// Marks `row` used unless someone else did first: true when this call consumed it.
 pub async fn consume<E: LinkToken>(
     txn: &impl ConnectionTrait,

@@ -15,7 +15,7 @@ use sea_orm::{
 
 use crate::{
     entities::{rate_limit_bucket, rate_limit_hit},
-    error::{Error, Result},
+    error::{Error, Limited, Result},
     state::AppState,
 };
 
@@ -27,6 +27,8 @@ pub struct Limit {
     pub bucket: String,
     pub max: u32,
     pub window_secs: i64,
+    /// What the bucket counts, for the refusal to name.
+    pub limited: Limited,
 }
 
 /// The part of a client address that limits count: the address for IPv4, its /64 for IPv6 (one
@@ -91,12 +93,18 @@ pub async fn hit(app: &AppState, limits: &[Limit]) -> Result<()> {
             let wait = recent.first().map_or(limit.window_secs, |oldest| {
                 oldest.created_at + limit.window_secs - now
             });
-            retry_after = Some(retry_after.map_or(wait, |w: i64| w.max(wait)));
+            // The refusal names the limit with the longest wait: the one that decides.
+            if retry_after.is_none_or(|(longest, _)| wait > longest) {
+                retry_after = Some((wait, limit.limited));
+            }
         }
     }
-    if let Some(retry_after_secs) = retry_after {
+    if let Some((retry_after_secs, limited)) = retry_after {
         txn.commit().await?;
-        return Err(Error::TooManyRequests { retry_after_secs });
+        return Err(Error::TooManyRequests {
+            retry_after_secs,
+            limited,
+        });
     }
     for limit in limits {
         rate_limit_hit::ActiveModel {
@@ -122,11 +130,13 @@ pub async fn mail_link(app: &AppState, what: &str, target: &str, ip: Option<IpAd
                 bucket: format!("{what}:{target}"),
                 max: app.settings.forgot_password_limit_per_email,
                 window_secs: HOUR,
+                limited: Limited::LinksForTarget,
             },
             Limit {
                 bucket: format!("{what}:ip:{}", ip_key(ip)),
                 max: app.settings.forgot_password_limit_per_ip,
                 window_secs: HOUR,
+                limited: Limited::LinksFromNetwork,
             },
         ],
     )
@@ -146,6 +156,7 @@ pub async fn unauthenticated_mail(app: &AppState, what: &str) -> Result<()> {
             bucket: "mail:unauthenticated".to_owned(),
             max: app.settings.unauthenticated_mail_per_hour,
             window_secs: HOUR,
+            limited: Limited::MailBudget,
         }],
     )
     .await;

@@ -5,6 +5,7 @@ mod account;
 mod account_view;
 mod centre;
 mod page;
+mod refusal;
 mod reset;
 mod session;
 mod verify;

@@ -8,7 +8,7 @@ use serde::Serialize;
 use serde_json::{json, Map, Value};
 
 use crate::{
-    error::{Error, Field, FieldError, ThrottleScope},
+    error::{Error, Field, FieldError},
     http::{
         error::{headers_of, log_cause, status_of},
         guards::signed_in_user,
@@ -132,32 +132,7 @@ impl Page {
         match err {
             Error::TooManyRequests { .. } | Error::Throttled { .. } => {
                 self.headers = headers_of(&err);
-                let minutes = (err.retry_after().unwrap_or(60) + 59) / 60;
-                let wait = if minutes <= 1 {
-                    "a minute".to_owned()
-                } else {
-                    format!("{minutes} minutes")
-                };
-                let alert = match err {
-                    Error::Throttled {
-                        scope: ThrottleScope::Account,
-                        ..
-                    } => format!(
-                        "This account is temporarily locked after failed sign-ins. Please wait \
-                         {wait} and try again, or reset your password to unlock it now."
-                    ),
-                    Error::Throttled {
-                        scope: ThrottleScope::Network,
-                        ..
-                    } => format!(
-                        "Too many attempts from your network. Please wait {wait} and try again."
-                    ),
-                    Error::Throttled {
-                        scope: ThrottleScope::Session,
-                        ..
-                    } => format!("Too many incorrect passwords. Please wait {wait} and try again."),
-                    _ => format!("Too many requests for now. Please wait {wait} and try again."),
-                };
+                let alert = super::refusal::explain(&err).unwrap_or_default();
                 Ok(self.with("alert", alert).status(Status::TooManyRequests))
             }
             other => Err(WebError(other)),

@@ -23,7 +23,7 @@ pub async fn verify_form(
 ) -> Result<Page, WebError> {
     let token = token.unwrap_or_default();
     if !email::is_valid(app, &token).await? {
-        return Ok(invalid_link(user.as_ref()));
+        return not_usable(app, &token, user.as_ref()).await;
     }
     Ok(Page::new("verify_email", "Confirm your email")
         .user(user.as_ref())
@@ -47,7 +47,9 @@ pub async fn verify(
     let message = match email::confirm(app, &form.token, &client).await {
         Ok(Confirmed::Verified) => "Thank you: your email address is verified.",
         Ok(Confirmed::EmailChanged) => "Your email address has been changed.",
-        Ok(Confirmed::LinkInvalid) => return Ok(Err(invalid_link(user.as_ref()))),
+        Ok(Confirmed::LinkInvalid) => {
+            return Ok(Err(not_usable(app, &form.token, user.as_ref()).await?))
+        }
         Err(err) => {
             return Page::new("verify_email", "Confirm your email")
                 .user(user.as_ref())
@@ -59,6 +61,21 @@ pub async fn verify(
     };
     let target = if user.is_some() { "/account" } else { "/login" };
     Ok(Ok(Flash::success(Redirect::to(target), message)))
+}
+
+/// A link that cannot be used (again): "already confirmed" when its first use confirmed the
+/// address the account still has, else invalid.
+async fn not_usable(
+    app: &AppState,
+    token: &str,
+    user: Option<&PageUser>,
+) -> Result<Page, WebError> {
+    if email::already_confirmed(app, token).await? {
+        return Ok(Page::new("verify_invalid", "Email already confirmed")
+            .user(user)
+            .with("already_confirmed", true));
+    }
+    Ok(invalid_link(user))
 }
 
 fn invalid_link(user: Option<&PageUser>) -> Page {

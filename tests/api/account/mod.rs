@@ -67,6 +67,11 @@ fn verify_token(app: &TestApp, mail: &Mail) -> String {
     let prefix = format!("{}/verify-email?token=", app.state().settings.public_url);
     assert!(link.starts_with(&prefix), "{link} starts with {prefix}");
     assert!(mail.text.contains(&link) && mail.html.contains(&link));
+    assert!(
+        mail.html.contains(&format!(">{link}</a>")),
+        "the plain link as text too, for clients that hide buttons: {}",
+        mail.html
+    );
     let token = mail.token();
     assert_eq!(token.len(), 43, "{token}");
     assert!(

@@ -120,3 +120,32 @@ async fn the_link_ignores_the_host_header() {
     );
     assert!(!link.contains("evil"));
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_mail_writes_its_lifetime_as_people_do_and_carries_the_plain_link() {
+    let mut app = crate::helpers::spawn_with(crate::helpers::Options {
+        mail: true,
+        settings: vec![("gatehouse.reset_token_expire_minutes", "1".to_owned())],
+        ..crate::helpers::Options::default()
+    })
+    .await;
+    app.register("one-minute@example.com").await;
+    assert_eq!(
+        app.forgot_password("one-minute@example.com").await.status,
+        Status::Accepted
+    );
+    let mail = app
+        .next_mail_where(|m| m.subject == "Reset your Gatehouse password")
+        .await;
+    for part in [&mail.text, &mail.html] {
+        assert!(part.contains("expires in 1 minute."), "{part}");
+    }
+    let link = mail.reset_link();
+    let page = scraper::Html::parse_document(&mail.html);
+    let anchors = scraper::Selector::parse("a").expect("a selector");
+    assert!(
+        page.select(&anchors)
+            .any(|a| a.text().collect::<String>().trim() == link),
+        "the plain URL as text, for clients that do not show buttons"
+    );
+}

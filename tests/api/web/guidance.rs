@@ -27,7 +27,10 @@ async fn every_page_shows_who_is_signed_in() {
     ] {
         let page = browser_get(&app, path).await;
         assert!(
-            page.html.contains(r#"<a href="/account">Account</a>"#),
+            page.html.contains(r#"<a href="/account">Settings</a>"#)
+                && page
+                    .html
+                    .contains(r#"<span class="who">header@example.com</span>"#),
             "{path} ({}): {}",
             page.status,
             page.html

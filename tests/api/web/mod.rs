@@ -6,6 +6,7 @@
 //! - `account`: changing the password on the account page.
 //! - `reset`: forgot password and the reset page.
 //! - `csrf`: forms refuse missing, forged and foreign CSRF tokens; cross-site API requests.
+//! - `refusals`: a limit's page names who is limited and the wait `Retry-After` gives.
 //! - `guidance`: truthful headers, passphrases, focus and titles after errors, password
 //!   managers, no silent moments, contrast of focus rings and borders.
 
@@ -14,6 +15,7 @@ mod csrf;
 mod guidance;
 mod login;
 mod pages;
+mod refusals;
 mod register;
 mod reset;
 
