@@ -19,7 +19,9 @@ use sea_orm::ConnectionTrait;
 use tera::{Context, Tera};
 use tokio::sync::Notify;
 
-use crate::{auth::seal::Sealer, config::Settings, entities, error::Result};
+use crate::{
+    auth::seal::Sealer, config::Settings, domain::words::counted, entities, error::Result,
+};
 
 /// Every mail Gatehouse sends, by template name.
 const KINDS: [&str; 8] = [
@@ -279,26 +281,5 @@ impl Mailer {
             .subject(subject)
             .multipart(MultiPart::alternative_plain_html(text, html))
             .map_err(|e| format!("building the message: {e}"))
-    }
-}
-
-/// "1 minute", "30 minutes": a count with its unit, in the singular for one.
-fn counted(n: i64, unit: &str) -> String {
-    if n == 1 {
-        format!("1 {unit}")
-    } else {
-        format!("{n} {unit}s")
-    }
-}
-
-#[cfg(test)]
-mod duration_tests {
-    use super::counted;
-
-    #[test]
-    fn one_is_singular() {
-        assert_eq!(counted(1, "minute"), "1 minute");
-        assert_eq!(counted(30, "minute"), "30 minutes");
-        assert_eq!(counted(24, "hour"), "24 hours");
     }
 }

@@ -67,7 +67,7 @@ pub fn ago(now: i64, at: i64) -> String {
         3600..=86_399 => (secs / 3600, "hour"),
         _ => (secs / 86_400, "day"),
     };
-    format!("{n} {unit}{} ago", if n == 1 { "" } else { "s" })
+    format!("{} ago", crate::domain::words::counted(n, unit))
 }
 
 #[cfg(test)]

@@ -2,7 +2,10 @@
 //! network, this address, the whole service) and the real wait, rounded as people say it and
 //! never shorter than the `Retry-After` sent with it.
 
-use crate::error::{Error, Limited, ThrottleScope};
+use crate::{
+    domain::words::counted,
+    error::{Error, Limited, ThrottleScope},
+};
 
 /// The sentence for a 429, or `None` for any other error.
 pub fn explain(err: &Error) -> Option<String> {
@@ -50,11 +53,7 @@ pub fn wait_text(secs: i64) -> String {
     } else {
         ((secs + 3599) / 3600, "hour")
     };
-    if n == 1 {
-        format!("1 {unit}")
-    } else {
-        format!("{n} {unit}s")
-    }
+    counted(n, unit)
 }
 
 #[cfg(test)]

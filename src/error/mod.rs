@@ -3,7 +3,11 @@
 //! ([`Error::public_message`]) is separate from what the log gets (`Display`, which carries the
 //! cause of an internal error).
 
+mod limits;
+
 use std::fmt;
+
+pub use limits::{Limited, ThrottleScope};
 
 /// A form field or body field that an error belongs to. Both faces map errors by this, never by
 /// the wording of the message.
@@ -51,30 +55,6 @@ impl FieldError {
             message: message.into(),
         }
     }
-}
-
-/// What a log-in throttle refusal is about, so that a page can say what is true.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ThrottleScope {
-    /// The account, tried too often (from this network, or from everywhere).
-    Account,
-    /// This client's network, over every account.
-    Network,
-    /// The current password asked again inside this signed-in session.
-    Session,
-}
-
-/// What a rate limit counts, so that a page can say who is limited and by what.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Limited {
-    /// Sign-ups from the client's network.
-    SignUps,
-    /// Mails with a link (reset, confirmation) for one address or account.
-    LinksForTarget,
-    /// Mails with a link asked for from the client's network.
-    LinksFromNetwork,
-    /// Mails that people who are not signed in cause, across the whole service.
-    MailBudget,
 }
 
 #[derive(Debug, Clone, thiserror::Error)]
