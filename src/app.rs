@@ -118,7 +118,8 @@ pub fn build(figment: Figment) -> Result<Rocket<Build>, ConfigError> {
         .mount("/", with_deadline(web::routes()))
         .mount("/", with_deadline(api::root_routes()))
         .mount("/auth", with_deadline(api::auth_routes()))
-        .mount("/", api::docs::swagger_ui());
+        .mount("/", api::docs::swagger_ui())
+        .mount("/", crate::routes::brand::routes());
     rocket = match static_dir {
         Some(dir) => rocket.mount("/static", FileServer::from(dir)),
         None => rocket.mount("/", assets::static_routes()),

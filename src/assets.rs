@@ -106,6 +106,12 @@ pub struct Asset {
     content_type: ContentType,
 }
 
+impl Asset {
+    pub fn new(data: Cow<'static, [u8]>, content_type: ContentType) -> Self {
+        Self { data, content_type }
+    }
+}
+
 #[get("/static/<path..>", rank = 20)]
 fn static_file(path: PathBuf) -> Option<Asset> {
     let name = path.to_str()?.replace('\\', "/");

@@ -4,7 +4,7 @@
 use jsonwebtoken::Algorithm;
 use rocket::figment::Figment;
 
-use super::{checks, values::Values, ConfigError, Settings, SmtpSettings, SmtpTls};
+use super::{brand, checks, values::Values, ConfigError, Settings, SmtpSettings, SmtpTls};
 
 /// Every problem is collected before giving up, so that one run reports them all.
 pub(super) fn build(figment: &Figment, strict: bool) -> Result<Settings, ConfigError> {
@@ -65,12 +65,19 @@ fn assemble(v: &mut Values, strict: bool, problems: &mut Vec<String>) -> Setting
         trusted_proxy_header,
         template_dir: v.optional("TEMPLATE_DIR"),
         static_dir: v.optional("STATIC_DIR"),
+        brand: brand::brand(
+            v.text("BRAND_NAME"),
+            v.optional("BRAND_LOGO").as_deref(),
+            v.optional("BRAND_ACCENT").as_deref(),
+            problems,
+        ),
         require_email_verification: v.bool("REQUIRE_EMAIL_VERIFICATION"),
         unverified_account_days: v.int("UNVERIFIED_ACCOUNT_DAYS"),
         login_max_failures,
         login_max_failures_per_account,
         login_max_failures_per_ip: v.int("LOGIN_MAX_FAILURES_PER_IP"),
         register_limit_per_ip: v.int("REGISTER_LIMIT_PER_IP"),
+        register_taken_limit_per_ip: v.int("REGISTER_TAKEN_LIMIT_PER_IP"),
         reset_token_ttl_secs: v.secs("RESET_TOKEN_EXPIRE_MINUTES"),
         forgot_password_limit_per_email: v.int("FORGOT_PASSWORD_LIMIT_PER_EMAIL"),
         forgot_password_limit_per_ip: v.int("FORGOT_PASSWORD_LIMIT_PER_IP"),

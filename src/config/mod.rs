@@ -7,6 +7,7 @@
 //! - `build.rs` and `checks.rs` turn them into [`Settings`], with the checks the table cannot
 //!   express (formats, release rules, settings that depend on each other).
 
+mod brand;
 mod build;
 mod checks;
 mod settings;
@@ -19,6 +20,7 @@ use std::{collections::BTreeMap, fmt};
 
 use rocket::figment::{providers::Serialized, Figment};
 
+pub use brand::{Brand, Logo};
 pub use settings::{Secret, Settings, SmtpSettings, SmtpTls};
 
 /// Our settings live under their own key so that none collides with Rocket's (`secret_key`!):

@@ -6,7 +6,7 @@ use jsonwebtoken::Algorithm;
 use lettre::message::Mailbox;
 use rocket::figment::Figment;
 
-use super::{build, ConfigError};
+use super::{build, Brand, ConfigError};
 
 /// A value that must never be printed.
 #[derive(Clone, Default)]
@@ -77,6 +77,8 @@ pub struct Settings {
     pub template_dir: Option<String>,
     /// Directory of static files (styles, scripts) served under `/static`; `None` keeps the default.
     pub static_dir: Option<String>,
+    /// The name, logo and accent colour pages and mails show.
+    pub brand: Brand,
     /// Whether new accounts must confirm their email address before they can log in.
     pub require_email_verification: bool,
     /// Days an account may keep an address it never confirmed; then it is removed and the
@@ -90,8 +92,12 @@ pub struct Settings {
     pub login_max_failures_per_account: u32,
     /// Failed logins from one client IP, over all accounts, after which it is refused for a while.
     pub login_max_failures_per_ip: u32,
-    /// Registrations allowed from one client IP per hour.
+    /// Successful registrations from one client IP per hour: high enough for an office or a
+    /// campus behind one address.
     pub register_limit_per_ip: u32,
+    /// Registrations from one client IP per hour answered "already registered": the tight
+    /// budget that bounds how many addresses one client can test.
+    pub register_taken_limit_per_ip: u32,
     pub reset_token_ttl_secs: i64,
     pub forgot_password_limit_per_email: u32,
     pub forgot_password_limit_per_ip: u32,

@@ -119,6 +119,10 @@ pub(super) const TABLE: &[Setting] = &[
     text("TRUSTED_PROXY_HEADER", ""),
     text("TEMPLATE_DIR", ""),
     text("STATIC_DIR", ""),
+    // Look.
+    text("BRAND_NAME", "Gatehouse"),
+    text("BRAND_LOGO", ""),
+    text("BRAND_ACCENT", ""),
     // Accounts and abuse limits.
     int("BCRYPT_COST", 12, 4, 31, Unit::Plain),
     flag("REQUIRE_EMAIL_VERIFICATION", false),
@@ -132,7 +136,8 @@ pub(super) const TABLE: &[Setting] = &[
         Unit::Plain,
     ),
     int("LOGIN_MAX_FAILURES_PER_IP", 50, 1, 1_000_000, Unit::Plain),
-    int("REGISTER_LIMIT_PER_IP", 10, 1, 1_000_000, Unit::Plain),
+    int("REGISTER_LIMIT_PER_IP", 100, 1, 1_000_000, Unit::Plain),
+    int("REGISTER_TAKEN_LIMIT_PER_IP", 10, 1, 1_000_000, Unit::Plain),
     int("RESET_TOKEN_EXPIRE_MINUTES", 30, 1, 24 * 60, Unit::Minutes),
     int("FORGOT_PASSWORD_LIMIT_PER_EMAIL", 3, 1, 1000, Unit::Plain),
     int("FORGOT_PASSWORD_LIMIT_PER_IP", 20, 1, 100_000, Unit::Plain),

@@ -117,7 +117,10 @@ fn new_settings_have_their_defaults() {
     assert_eq!(s.session_max_secs, 30 * 86_400);
     assert_eq!(s.login_max_failures, 5);
     assert_eq!(s.login_max_failures_per_ip, 50);
-    assert_eq!(s.register_limit_per_ip, 10);
+    assert_eq!(s.register_limit_per_ip, 100);
+    assert_eq!(s.register_taken_limit_per_ip, 10);
+    assert_eq!(s.brand.name, "Gatehouse");
+    assert!(s.brand.logo.is_none() && s.brand.accent.is_none());
     assert!(!s.require_email_verification);
     assert_eq!(s.audit_retention_days, 90);
     assert_eq!(s.trusted_proxy_header, None);

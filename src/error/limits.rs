@@ -16,6 +16,8 @@ pub enum ThrottleScope {
 pub enum Limited {
     /// Sign-ups from the client's network.
     SignUps,
+    /// Sign-ups from the client's network answered "already registered" (the enumeration bound).
+    TakenAddresses,
     /// Mails with a link (reset, confirmation) for one address or account.
     LinksForTarget,
     /// Mails with a link asked for from the client's network.

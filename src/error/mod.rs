@@ -22,6 +22,8 @@ pub enum Field {
     CurrentPassword,
     NewPassword,
     NewEmail,
+    /// The account's address typed again to confirm its deletion.
+    ConfirmEmail,
 }
 
 impl Field {
@@ -36,6 +38,7 @@ impl Field {
             Self::CurrentPassword => "current_password",
             Self::NewPassword => "new_password",
             Self::NewEmail => "new_email",
+            Self::ConfirmEmail => "confirm_email",
         }
     }
 }

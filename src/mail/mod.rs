@@ -6,8 +6,12 @@
 //! never wait for SMTP. Message bodies hold live links, so they are sealed at rest and never
 //! logged.
 
+mod kinds;
 pub mod outbox;
 mod transport;
+
+use kinds::KINDS;
+pub use kinds::{Address, Notice, To};
 
 use std::{path::Path, sync::Arc};
 
@@ -23,61 +27,6 @@ use crate::{
     auth::seal::Sealer, config::Settings, domain::words::counted, entities, error::Result,
 };
 
-/// Every mail Gatehouse sends, by template name.
-const KINDS: [&str; 8] = [
-    "reset_password",
-    "password_changed",
-    "login_throttled",
-    "verify_email",
-    "confirm_new_email",
-    "email_changed",
-    "address_in_use",
-    "goodbye",
-];
-
-/// Which address a confirmation link confirms.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Address {
-    /// The account's own (verification).
-    Current,
-    /// The one an email change moves the account to.
-    New,
-}
-
-/// The security notices, which share one shape: what happened, and a link to reset the password.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Notice {
-    PasswordChanged,
-    /// Sent once when an account starts being throttled after repeated failed log-ins.
-    LoginThrottled,
-    /// To an address someone tried to move their account to, when another account owns it.
-    AddressInUse,
-}
-
-impl Notice {
-    fn template_and_subject(self) -> (&'static str, &'static str) {
-        match self {
-            Self::PasswordChanged => ("password_changed", "Your Gatehouse password was changed"),
-            Self::LoginThrottled => (
-                "login_throttled",
-                "Someone tried to sign in to your Gatehouse account",
-            ),
-            Self::AddressInUse => (
-                "address_in_use",
-                "Someone tried to use this address on Gatehouse",
-            ),
-        }
-    }
-}
-
-/// The recipient of a mail and the account it concerns (none for a mail to an address that no
-/// account owns, or to a deleted one).
-#[derive(Debug, Clone, Copy)]
-pub struct To<'a> {
-    pub address: &'a str,
-    pub user_id: Option<i32>,
-}
-
 /// Why a queued mail was not delivered. Neither kind carries the message or its links.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum DeliveryError {
@@ -92,6 +41,8 @@ pub struct Mailer {
     templates: Tera,
     from: Mailbox,
     public_url: String,
+    /// BRAND_NAME, in subjects and bodies.
+    brand: String,
     sealer: Sealer,
     /// Wakes this instance's worker when a mail is queued (others find it by polling).
     wake: Arc<Notify>,
@@ -129,6 +80,7 @@ impl Mailer {
             templates,
             from: settings.smtp.from.clone(),
             public_url: settings.public_url.clone(),
+            brand: settings.brand.name.clone(),
             sealer: Sealer::new(settings.secret_key.expose(), "outbox"),
             wake: Arc::new(Notify::new()),
             transport: transport::Smtp::new(settings)?,
@@ -213,6 +165,22 @@ impl Mailer {
             .await
     }
 
+    /// To the old address when the change to `new_email` is done: it no longer controls the
+    /// account, so a reset link would not reach it; the way back is through the operator.
+    pub async fn email_change_completed(
+        &self,
+        db: &impl ConnectionTrait,
+        now: i64,
+        to: To<'_>,
+        new_email: &str,
+    ) -> Result<()> {
+        let mut context = Context::new();
+        context.insert("new_email", new_email);
+        let subject = "The email address of your Gatehouse account was changed";
+        self.queue(db, now, to, "email_change_completed", subject, &context)
+            .await
+    }
+
     pub async fn goodbye(&self, db: &impl ConnectionTrait, now: i64, to: To<'_>) -> Result<()> {
         let context = Context::new();
         let subject = "Your Gatehouse account was deleted";
@@ -227,7 +195,12 @@ impl Mailer {
         to: To<'_>,
         notice: Notice,
     ) -> Result<()> {
-        let context = self.security_context();
+        let mut context = self.security_context();
+        if let Notice::LoginThrottled { ceiling } = notice {
+            let longest = crate::domain::lockout::MAX_DELAY_SECS / 60;
+            context.insert("longest_wait", &counted(longest, "minute"));
+            context.insert("ceiling", &ceiling);
+        }
         let (kind, subject) = notice.template_and_subject();
         self.queue(db, now, to, kind, subject, &context).await
     }
@@ -248,8 +221,10 @@ impl Mailer {
         subject: &str,
         context: &Context,
     ) -> Result<()> {
+        // Subjects are written with the default name; a deployment's BRAND_NAME replaces it.
+        let subject = subject.replace("Gatehouse", &self.brand);
         let message = self
-            .render(kind, subject, to.address, context)
+            .render(kind, &subject, to.address, context)
             .map_err(|e| crate::error::Error::internal(format!("mail {kind}: {e}")))?;
         let payload = self.sealer.seal(&message.formatted())?;
         outbox::insert(db, now, to, kind, payload).await?;
@@ -266,6 +241,7 @@ impl Mailer {
     ) -> Result<Message, String> {
         let mut context = context.clone();
         context.insert("public_url", &self.public_url);
+        context.insert("brand", &self.brand);
         let text = self
             .templates
             .render(&format!("{kind}/text.tera"), &context)

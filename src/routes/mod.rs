@@ -2,6 +2,7 @@
 //! `services`.
 
 pub mod api;
+pub mod brand;
 pub mod web;
 
 use rocket::{catch, http::Status, Request, Responder};

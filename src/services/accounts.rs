@@ -10,7 +10,7 @@ use serde_json::json;
 use crate::{
     domain::{Email, Password, Username},
     entities::{password_reset, user},
-    error::{Error, Field, FieldError, Result},
+    error::{Error, Field, FieldError, Limited, Result},
     mail::{Notice, To},
     services::{
         audit::{self, Kind},
@@ -78,17 +78,17 @@ pub async fn register(
         return Err(Error::internal("parsed fields missing without an error"));
     };
 
-    rate_limit::hit(
-        app,
-        &[rate_limit::Limit {
-            bucket: format!("register:ip:{}", rate_limit::ip_key(client.ip)),
-            max: app.settings.register_limit_per_ip,
-            window_secs: HOUR,
-            limited: crate::error::Limited::SignUps,
-        }],
-    )
-    .await?;
-    rate_limit::unauthenticated_mail(app, "registration").await?;
+    // Two budgets per network: "already registered" answers are how addresses get tested, so
+    // they have a tight one, checked first so that a spent one stops testing altogether;
+    // accounts actually created have a large one, which a shared office address does not reach.
+    let ip = rate_limit::ip_key(client.ip);
+    let taken_budget = [rate_limit::Limit {
+        bucket: format!("register-taken:ip:{ip}"),
+        max: app.settings.register_taken_limit_per_ip,
+        window_secs: HOUR,
+        limited: Limited::TakenAddresses,
+    }];
+    rate_limit::check(app, &taken_budget).await?;
 
     // An account that never confirmed its address in time no longer holds it (or its name).
     let mut holders = Condition::any().add(user::Column::EmailKey.eq(email.key()));
@@ -99,6 +99,7 @@ pub async fn register(
     // Checked before hashing so the common case answers fast with a precise message; the unique
     // indexes still decide races below.
     if exists(app, user::Column::EmailKey, email.key()).await? {
+        rate_limit::hit(app, &taken_budget).await?;
         return Err(Error::Conflict(FieldError::new(
             Field::Email,
             "Email already registered",
@@ -106,12 +107,24 @@ pub async fn register(
     }
     if let Some(name) = &username {
         if exists(app, user::Column::UsernameKey, name.key()).await? {
+            rate_limit::hit(app, &taken_budget).await?;
             return Err(Error::Conflict(FieldError::new(
                 Field::Username,
                 "Username already taken",
             )));
         }
     }
+    rate_limit::hit(
+        app,
+        &[rate_limit::Limit {
+            bucket: format!("register:ip:{ip}"),
+            max: app.settings.register_limit_per_ip,
+            window_secs: HOUR,
+            limited: Limited::SignUps,
+        }],
+    )
+    .await?;
+    rate_limit::unauthenticated_mail(app, "registration").await?;
 
     let password_hash = app.hasher.hash(password.expose()).await?;
     let txn = app.writer.begin().await?;

@@ -27,10 +27,11 @@ pub enum Kind {
     EmailChangeCompleted,
     AccountDeleted,
     UsernameChanged,
+    EmailChangeCancelled,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 15] = [
+    pub const ALL: [Kind; 16] = [
         Kind::LoginSucceeded,
         Kind::LoginFailed,
         Kind::LoginThrottled,
@@ -46,6 +47,7 @@ impl Kind {
         Kind::EmailChangeCompleted,
         Kind::AccountDeleted,
         Kind::UsernameChanged,
+        Kind::EmailChangeCancelled,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -65,16 +67,17 @@ impl Kind {
             Kind::EmailChangeCompleted => "email_change_completed",
             Kind::AccountDeleted => "account_deleted",
             Kind::UsernameChanged => "username_changed",
+            Kind::EmailChangeCancelled => "email_change_cancelled",
         }
     }
 
     /// The event in plain words, for the account page ("Password changed").
     pub fn describe(self) -> &'static str {
         match self {
-            Kind::LoginSucceeded => "Signed in",
-            Kind::LoginFailed => "Failed sign-in attempt",
-            Kind::LoginThrottled => "Sign-in attempts slowed down after repeated failures",
-            Kind::Logout => "Signed out",
+            Kind::LoginSucceeded => "Logged in",
+            Kind::LoginFailed => "Failed log-in attempt",
+            Kind::LoginThrottled => "Log-in attempts slowed down after repeated failures",
+            Kind::Logout => "Logged out",
             Kind::SessionEnded => "A session was ended",
             Kind::RefreshReuseDetected => {
                 "A stolen or replayed session token was detected; that session was ended"
@@ -88,6 +91,7 @@ impl Kind {
             Kind::EmailChangeCompleted => "Email address changed",
             Kind::AccountDeleted => "Account deleted",
             Kind::UsernameChanged => "Username changed",
+            Kind::EmailChangeCancelled => "Email change cancelled",
         }
     }
 

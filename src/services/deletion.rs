@@ -10,6 +10,7 @@ use sea_orm::{
 use serde_json::json;
 
 use crate::{
+    domain::Email,
     entities::{email_token, password_reset, session, user},
     error::{Error, Field, FieldError, Result},
     mail::{outbox, To},
@@ -20,19 +21,40 @@ use crate::{
     state::AppState,
 };
 
+/// What the owner gives to delete the account: the password, and on the pages the account's
+/// address typed again (GitHub-style, so that nobody deletes the wrong account by habit).
+pub struct Confirm<'a> {
+    pub password: &'a str,
+    pub typed_email: Option<&'a str>,
+}
+
 pub async fn delete_account(
     app: &AppState,
     user: &user::Model,
     session_id: &str,
-    password: &str,
+    confirm: Confirm<'_>,
     client: &ClientInfo,
 ) -> Result<()> {
-    if password.is_empty() {
-        return Err(Error::Invalid(vec![FieldError::new(
+    let mut errors = Vec::new();
+    if let Some(typed) = confirm.typed_email {
+        let same = Email::parse(typed).is_ok_and(|email| email.key() == user.email_key);
+        if !same {
+            let message = if typed.trim().is_empty() {
+                "type your email address to confirm"
+            } else {
+                "this is not your account's email address"
+            };
+            errors.push(FieldError::new(Field::ConfirmEmail, message));
+        }
+    }
+    if confirm.password.is_empty() {
+        errors.push(FieldError::new(
             Field::CurrentPassword,
             "enter your password",
-        )]));
+        ));
     }
+    Error::check(errors)?;
+    let password = confirm.password;
     login::confirm_password(app, user, session_id, password, client).await?;
     let now = app.clock.now();
     let txn = app.writer.begin().await?;

@@ -125,12 +125,24 @@ pub async fn resend(app: &AppState, user: &user::Model, client: &ClientInfo) -> 
     Ok(())
 }
 
-/// Whether a link still works (for showing its page; [`confirm`] checks again).
-pub async fn is_valid(app: &AppState, token: &str) -> Result<bool> {
+/// What a link that still works would confirm (for showing its page; [`confirm`] checks
+/// again).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LinkFor {
+    pub address: String,
+    /// The account moves to `address`, rather than confirming the one it has.
+    pub change: bool,
+}
+
+pub async fn link_for(app: &AppState, token: &str) -> Result<Option<LinkFor>> {
     let now = app.clock.now();
-    Ok(usable::<email_token::Entity>(&app.db, token, now)
-        .await?
-        .is_some())
+    let usable = usable::<email_token::Entity>(&app.db, token, now).await?;
+    Ok(usable.and_then(|(row, _)| {
+        Some(LinkFor {
+            change: row.purpose == CHANGE,
+            address: row.new_email?,
+        })
+    }))
 }
 
 /// Whether `token` is a verification link that was used, for an address its account still has
@@ -188,6 +200,14 @@ pub async fn confirm(app: &AppState, token: &str, client: &ClientInfo) -> Result
         password_reset::Entity::delete_many()
             .filter(password_reset::Column::UserId.eq(user.id))
             .exec(&txn)
+            .await?;
+        // The old address hears that it no longer controls the account, and how to get it back.
+        let old = To {
+            address: &user.email,
+            user_id: Some(user.id),
+        };
+        app.mailer
+            .email_change_completed(&txn, now, old, email.as_str())
             .await?;
     }
     let kind = if outcome == Confirmed::EmailChanged {

@@ -2,13 +2,13 @@
 //! (which changes nothing until it is confirmed through [`super::email::confirm`]) and a notice
 //! to the old one.
 
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, TransactionTrait};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, TransactionTrait};
 use serde_json::json;
 
 use super::email::{issue, limit, CHANGE, HOUR, TTL_SECS};
 use crate::{
     domain::Email,
-    entities::user,
+    entities::{email_token, user},
     error::{Error, Field, FieldError, Result},
     mail::{Address, Notice, To},
     services::{
@@ -59,6 +59,10 @@ pub async fn request(
         .await?
         .is_some();
     let txn = app.writer.begin().await?;
+    // A taken address gets a pending change too (whose link is never sent), so the settings
+    // page shows the same "waiting for confirmation" either way and says nothing about who owns
+    // the address.
+    let token = issue(&txn, now, user.id, CHANGE, email.as_str()).await?;
     if in_use {
         let stranger = To {
             address: email.as_str(),
@@ -68,7 +72,6 @@ pub async fn request(
             .notice(&txn, now, stranger, Notice::AddressInUse)
             .await?;
     } else {
-        let token = issue(&txn, now, user.id, CHANGE, email.as_str()).await?;
         let wanted = To {
             address: email.as_str(),
             user_id: Some(user.id),
@@ -96,4 +99,59 @@ pub async fn request(
     .await?;
     txn.commit().await?;
     Ok(())
+}
+
+/// An email change that waits for its link to be opened.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Pending {
+    pub address: String,
+    pub sent_at: i64,
+}
+
+/// The account's change still waiting for confirmation, if any (a newer request replaces an
+/// older one, so there is at most one).
+pub async fn pending(app: &AppState, user_id: i32) -> Result<Option<Pending>> {
+    let now = app.clock.now();
+    let row = live_changes(user_id, now).one(&app.db).await?;
+    Ok(row.and_then(|row| {
+        Some(Pending {
+            address: row.new_email?,
+            sent_at: row.created_at,
+        })
+    }))
+}
+
+/// Withdraws the pending change: its link stops working. `false` when there was none.
+pub async fn cancel(app: &AppState, user: &user::Model, client: &ClientInfo) -> Result<bool> {
+    let now = app.clock.now();
+    let txn = app.writer.begin().await?;
+    let removed = email_token::Entity::delete_many()
+        .filter(email_token::Column::UserId.eq(user.id))
+        .filter(email_token::Column::Purpose.eq(CHANGE))
+        .exec(&txn)
+        .await?
+        .rows_affected;
+    if removed > 0 {
+        let detail = json!({});
+        audit::record(
+            &txn,
+            now,
+            Some(user.id),
+            Kind::EmailChangeCancelled,
+            client,
+            detail,
+        )
+        .await?;
+    }
+    txn.commit().await?;
+    Ok(removed > 0)
+}
+
+fn live_changes(user_id: i32, now: i64) -> sea_orm::Select<email_token::Entity> {
+    email_token::Entity::find()
+        .filter(email_token::Column::UserId.eq(user_id))
+        .filter(email_token::Column::Purpose.eq(CHANGE))
+        .filter(email_token::Column::UsedAt.is_null())
+        .filter(email_token::Column::ExpiresAt.gt(now))
+        .order_by_desc(email_token::Column::CreatedAt)
 }

@@ -138,8 +138,11 @@ async fn check_password(
                         address: &user.email,
                         user_id: Some(user.id),
                     };
+                    let notice = Notice::LoginThrottled {
+                        ceiling: app.settings.login_max_failures_per_account,
+                    };
                     app.mailer
-                        .notice(&app.writer, app.clock.now(), to, Notice::LoginThrottled)
+                        .notice(&app.writer, app.clock.now(), to, notice)
                         .await?;
                 }
                 Err(Error::TooManyRequests { .. }) => {}

@@ -74,6 +74,16 @@ pub async fn lock_buckets(txn: &DatabaseTransaction, buckets: &[&str], now: i64)
 /// seconds until the oldest counted request leaves the window). Refused requests are not
 /// counted, so a client that waits as told gets through.
 pub async fn hit(app: &AppState, limits: &[Limit]) -> Result<()> {
+    decide(app, limits, true).await
+}
+
+/// Whether [`hit`] would let the request through, without counting it: for a budget that only
+/// some answers spend, checked before the answer is known.
+pub async fn check(app: &AppState, limits: &[Limit]) -> Result<()> {
+    decide(app, limits, false).await
+}
+
+async fn decide(app: &AppState, limits: &[Limit], spend: bool) -> Result<()> {
     let now = app.clock.now();
     let _turn = app.lock_turn().await?;
     let txn = app.writer.begin().await?;
@@ -106,7 +116,7 @@ pub async fn hit(app: &AppState, limits: &[Limit]) -> Result<()> {
             limited,
         });
     }
-    for limit in limits {
+    for limit in limits.iter().filter(|_| spend) {
         rate_limit_hit::ActiveModel {
             bucket: Set(limit.bucket.clone()),
             created_at: Set(now),

@@ -187,7 +187,10 @@ pub async fn delete_me(
         app,
         &user.0.user,
         &user.0.session_id,
-        &body.0.password,
+        deletion::Confirm {
+            password: &body.0.password,
+            typed_email: None,
+        },
         &client,
     )
     .await?;

@@ -1,13 +1,11 @@
 //! The browser face: server-rendered pages over the same services as the API. Handlers here only
 //! read forms, call `services`, and choose a page, a status and a redirect.
 
-mod account;
-mod account_view;
-mod centre;
 mod page;
 mod refusal;
 mod reset;
 mod session;
+mod settings;
 mod verify;
 
 use rocket::{get, Route};
@@ -17,7 +15,7 @@ use crate::http::{CsrfToken, FlashMessage, PageUser};
 pub use page::{Page, WebError};
 
 pub fn routes() -> Vec<Route> {
-    rocket::routes![
+    let mut routes = rocket::routes![
         index,
         session::register_form,
         session::register,
@@ -25,10 +23,6 @@ pub fn routes() -> Vec<Route> {
         session::login,
         session::logout,
         session::logout_page,
-        account::account,
-        account::account_login,
-        account::change_password,
-        account::change_password_login,
         reset::forgot_form,
         reset::forgot,
         reset::forgot_sent,
@@ -37,13 +31,9 @@ pub fn routes() -> Vec<Route> {
         verify::verify_form,
         session::resend_verification,
         verify::verify,
-        centre::resend_verification,
-        centre::end_session,
-        centre::end_other_sessions,
-        centre::change_email,
-        centre::delete_account,
-        centre::change_username,
-    ]
+    ];
+    routes.extend(settings::routes());
+    routes
 }
 
 #[get("/")]

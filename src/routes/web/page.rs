@@ -15,6 +15,7 @@ use crate::{
         CsrfToken, FlashMessage, PageUser,
     },
     services::sessions::Authenticated,
+    state::AppState,
 };
 
 /// A rendered page: a template, its status, and the context every page shares (the signed-in
@@ -142,9 +143,30 @@ impl Page {
 
 impl<'r> Responder<'r, 'static> for Page {
     fn respond_to(self, req: &'r Request<'_>) -> response::Result<'static> {
+        let mut context = self.context;
+        if let Some(app) = req.rocket().state::<AppState>() {
+            let brand = &app.settings.brand;
+            let remember_days = app.settings.session_max_secs / 86_400;
+            let idle_days = app.settings.refresh_token_ttl_secs / 86_400;
+            context.insert(
+                "brand".into(),
+                json!({
+                    "name": brand.name,
+                    "logo": brand.logo.is_some(),
+                    "accent": brand.accent.is_some(),
+                }),
+            );
+            context.insert(
+                "remember".into(),
+                json!({
+                    "max": crate::domain::words::counted(remember_days, "day"),
+                    "idle": crate::domain::words::counted(idle_days, "day"),
+                }),
+            );
+        }
         let mut res = (
             self.status,
-            Template::render(self.template, Value::Object(self.context)),
+            Template::render(self.template, Value::Object(context)),
         )
             .respond_to(req)?;
         // Templates registered from memory carry no file extension to infer the type from.

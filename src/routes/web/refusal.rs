@@ -13,11 +13,11 @@ pub fn explain(err: &Error) -> Option<String> {
     Some(match err {
         Error::Throttled { scope, .. } => match scope {
             ThrottleScope::Account => format!(
-                "This account is temporarily locked after failed sign-ins: try again in {wait}, \
-                 or reset your password to unlock it now."
+                "This account is locked for {wait} after several failed log-ins. You can reset \
+                 your password now to unlock it."
             ),
             ThrottleScope::Network => {
-                format!("Too many sign-in attempts from your network. Try again in {wait}.")
+                format!("Too many log-in attempts from your network. Try again in {wait}.")
             }
             ThrottleScope::Session => {
                 format!("Too many incorrect passwords. Try again in {wait}.")
@@ -27,6 +27,10 @@ pub fn explain(err: &Error) -> Option<String> {
             Limited::SignUps => {
                 format!("Too many sign-ups from your network. Try again in {wait}.")
             }
+            Limited::TakenAddresses => format!(
+                "Too many sign-ups from your network used addresses that already have an \
+                 account. Try again in {wait}, or log in if one of them is yours."
+            ),
             Limited::LinksForTarget => format!(
                 "We have sent enough links to this address for now. Try again in {wait}, and \
                  look in your spam folder meanwhile."

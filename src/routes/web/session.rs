@@ -34,6 +34,9 @@ pub struct RegisterForm {
     password: String,
     #[field(default = String::new())]
     confirm_password: String,
+    /// "Keep me logged in": otherwise the first session ends with the browser.
+    #[field(default = false)]
+    remember: bool,
 }
 
 #[get("/register")]
@@ -54,7 +57,8 @@ pub async fn register(
     let page = Page::new("register", "Create account")
         .csrf(&form.csrf)
         .keep("email", &form.email)
-        .keep("username", &form.username);
+        .keep("username", &form.username)
+        .keep("remember", if form.remember { "true" } else { "" });
     let registration = Registration {
         email: form.email.clone(),
         password: form.password.clone(),
@@ -69,10 +73,12 @@ pub async fn register(
         }
     };
     if app.settings.require_email_verification {
-        let page = Page::new("check_inbox", "Check your inbox").keep("email", &user.email);
+        let page = Page::new("check_inbox", "Check your inbox")
+            .csrf(&form.csrf)
+            .keep("email", &user.email);
         return Ok(Err(page));
     }
-    let issued = sessions::start(app, user.id, true, &client).await?;
+    let issued = sessions::start(app, user.id, form.remember, &client).await?;
     cookies::set_page_session(jar, &app.settings, &issued);
     Ok(Ok(Flash::success(
         Redirect::to("/account"),

@@ -22,12 +22,14 @@ pub async fn verify_form(
     csrf: CsrfToken,
 ) -> Result<Page, WebError> {
     let token = token.unwrap_or_default();
-    if !email::is_valid(app, &token).await? {
+    let Some(link) = email::link_for(app, &token).await? else {
         return not_usable(app, &token, user.as_ref()).await;
-    }
+    };
     Ok(Page::new("verify_email", "Confirm your email")
         .user(user.as_ref())
         .csrf(&csrf)
+        .with("address", link.address)
+        .with("change", link.change)
         .keep("token", &token))
 }
 
@@ -44,9 +46,9 @@ pub async fn verify(
     user: Option<PageUser>,
     form: CsrfForm<VerifyForm>,
 ) -> Result<Result<Flash<Redirect>, Page>, WebError> {
-    let message = match email::confirm(app, &form.token, &client).await {
-        Ok(Confirmed::Verified) => "Thank you: your email address is verified.",
-        Ok(Confirmed::EmailChanged) => "Your email address has been changed.",
+    let (message, section) = match email::confirm(app, &form.token, &client).await {
+        Ok(Confirmed::Verified) => ("Thank you: your email address is verified.", "/account"),
+        Ok(Confirmed::EmailChanged) => ("Your email address has been changed.", "/account/email"),
         Ok(Confirmed::LinkInvalid) => {
             return Ok(Err(not_usable(app, &form.token, user.as_ref()).await?))
         }
@@ -59,7 +61,7 @@ pub async fn verify(
                 .map(Err)
         }
     };
-    let target = if user.is_some() { "/account" } else { "/login" };
+    let target = if user.is_some() { section } else { "/login" };
     Ok(Ok(Flash::success(Redirect::to(target), message)))
 }
 

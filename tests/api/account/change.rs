@@ -9,8 +9,8 @@ use gatehouse::entities::{email_token, password_reset};
 
 use super::{
     access_token, assert_redirect, confirm_page, mail_app, mail_to, me, register_page, verify,
-    verify_token, CHANGE_NOTICE_SUBJECT, CONFIRM_NEW_SUBJECT, IN_USE_SUBJECT, NEW_PASSWORD,
-    RESET_SUBJECT,
+    verify_token, CHANGE_NOTICE_SUBJECT, COMPLETED_SUBJECT, CONFIRM_NEW_SUBJECT, IN_USE_SUBJECT,
+    NEW_PASSWORD, RESET_SUBJECT,
 };
 use crate::helpers::{Reply, TestApp, PASSWORD};
 
@@ -67,24 +67,35 @@ async fn the_account_page_change_is_confirmed_on_the_link_page() {
     let mut app = mail_app(true, &[]).await;
     let (old, new) = ("page-before@example.com", "page-after@example.com");
     register_page(&app, old).await;
-    let fields = [("new_email", new), ("email_password", PASSWORD)];
+    let fields = [("new_email", new), ("current_password", PASSWORD)];
     let asked = app
-        .submit_with_csrf("/account", "/account/email", &fields)
+        .submit_with_csrf("/account/email", "/account/email", &fields)
         .await;
-    assert_redirect(&asked, "/account", "change requested");
+    assert_redirect(&asked, "/account/email", "change requested");
     assert!(app.page("/account").await.html.contains(old), "unchanged");
 
     let confirm = mail_to(&mut app, CONFIRM_NEW_SUBJECT, new).await;
     let token = verify_token(&app, &confirm);
     mail_to(&mut app, CHANGE_NOTICE_SUBJECT, old).await;
+    let link_page = app.page(&format!("/verify-email?token={token}")).await;
+    assert!(
+        link_page
+            .html
+            .contains(&format!("account to <strong>{new}</strong>")),
+        "the link's page names the address it moves the account to: {}",
+        link_page.html
+    );
     let done = confirm_page(&app, &token).await;
-    assert_redirect(&done, "/account", "confirmed");
-    let account = app.page("/account").await;
+    assert_redirect(&done, "/account/email", "confirmed");
+    let account = app.page("/account/email").await;
     assert!(account
         .html
         .contains("Your email address has been changed."));
     assert!(account.html.contains(new), "{}", account.html);
     assert!(account.html.contains(">Verified</span>"));
+    assert!(!account.html.contains("Waiting for confirmation"));
+    let told = mail_to(&mut app, COMPLETED_SUBJECT, old).await;
+    assert!(told.text.contains(new), "{}", told.text);
     assert!(app.user(old).await.is_none());
     assert!(app.user(new).await.is_some());
 }
@@ -108,7 +119,10 @@ async fn a_taken_address_is_warned_and_nothing_changes() {
         .all(&app.state().db)
         .await
         .expect("tokens");
-    assert!(pending.is_empty(), "{pending:?}");
+    // A change waits for a link that was never sent: the settings page shows "waiting for
+    // confirmation" as for a free address, and nobody can ever confirm it.
+    assert_eq!(pending.len(), 1, "{pending:?}");
+    assert_eq!(pending[0].new_email.as_deref(), Some(taken));
     app.no_mail_where(1000, |m| {
         m.subject == CONFIRM_NEW_SUBJECT || m.subject == CHANGE_NOTICE_SUBJECT
     })

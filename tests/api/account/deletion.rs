@@ -159,21 +159,55 @@ async fn the_account_page_deletes_and_signs_out() {
 
     let wrong = app
         .submit_with_csrf(
-            "/account",
             "/account/delete",
-            &[("delete_password", "wrong-password-9")],
+            "/account/delete",
+            &[
+                ("confirm_email", email),
+                ("current_password", "wrong-password-9"),
+            ],
         )
         .await;
     assert_eq!(wrong.status, Status::BadRequest, "{}", wrong.html);
-    assert!(wrong.html.contains("Your account"));
+    assert!(wrong
+        .html
+        .contains("<h2 id=\"section-title\">Delete account</h2>"));
     assert!(wrong.html.contains("Current password is incorrect"));
     assert!(app.user(email).await.is_some());
 
+    // The address typed again must be the account's (any case); without it nothing is checked.
+    for (typed, message) in [
+        ("", "Type your email address to confirm."),
+        (
+            "someone-else@example.com",
+            "This is not your account&#x27;s email address.",
+        ),
+    ] {
+        let refused = app
+            .submit_with_csrf(
+                "/account/delete",
+                "/account/delete",
+                &[("confirm_email", typed), ("current_password", PASSWORD)],
+            )
+            .await;
+        assert_eq!(
+            refused.status,
+            Status::UnprocessableEntity,
+            "{typed}: {}",
+            refused.html
+        );
+        let beside = format!("<p class=\"error-message\" id=\"confirm_email-error\">{message}</p>");
+        assert!(refused.html.contains(&beside), "{typed}: {}", refused.html);
+        assert!(app.user(email).await.is_some(), "{typed}");
+    }
+
     let done = app
         .submit_with_csrf(
-            "/account",
             "/account/delete",
-            &[("delete_password", PASSWORD)],
+            "/account/delete",
+            &[
+                ("confirm_email", &email.to_uppercase()),
+                ("current_password", PASSWORD),
+            ],
         )
         .await;
     assert_redirect(&done, "/", "deleted");

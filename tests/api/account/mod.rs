@@ -34,6 +34,7 @@ use crate::helpers::{spawn_with, Mail, Options, PageReply, Reply, TestApp, PASSW
 const VERIFY_SUBJECT: &str = "Confirm your email address for Gatehouse";
 const CONFIRM_NEW_SUBJECT: &str = "Confirm your new email address for Gatehouse";
 const CHANGE_NOTICE_SUBJECT: &str = "An email change was requested for your Gatehouse account";
+const COMPLETED_SUBJECT: &str = "The email address of your Gatehouse account was changed";
 const IN_USE_SUBJECT: &str = "Someone tried to use this address on Gatehouse";
 const GOODBYE_SUBJECT: &str = "Your Gatehouse account was deleted";
 const RESET_SUBJECT: &str = "Reset your Gatehouse password";

@@ -78,53 +78,65 @@ async fn sessions_are_listed_and_ended_from_the_page() {
     let laptop = access_token(&app, email, PASSWORD).await;
     let phone = access_token(&app, email, PASSWORD).await;
 
-    let page = app.page("/account").await;
+    let page = app.page("/account/sessions").await;
     assert_eq!(listed_sessions(&page), 3, "{}", page.html);
     assert_eq!(page.html.matches("This device").count(), 1);
     let laptop_id = session_id(&app, &laptop).await;
     let forms = end_forms(&page);
     assert_eq!(forms.len(), 2, "no button for this device: {forms:?}");
     assert!(forms.contains(&laptop_id), "{forms:?}");
-    assert!(page.html.contains("Sign out everywhere else"));
+    assert!(page.html.contains("Log out everywhere else"));
 
     let ended = app
         .submit_with_csrf(
-            "/account",
+            "/account/sessions",
             &format!("/account/sessions/{laptop_id}/end"),
             &[],
         )
         .await;
-    assert_redirect(&ended, "/account", "end one");
+    assert_redirect(&ended, "/account/sessions", "end one");
     assert_eq!(app.me(&laptop).await.status, Status::Unauthorized);
     assert_eq!(app.me(&phone).await.status, Status::Ok);
-    let page = app.page("/account").await;
-    assert!(page.html.contains("That session was signed out."));
+    let page = app.page("/account/sessions").await;
+    assert!(page.html.contains("That session was logged out."));
     assert_eq!(listed_sessions(&page), 2, "{}", page.html);
 
     let others = app
-        .submit_with_csrf("/account", "/account/sessions/end-others", &[])
+        .submit_with_csrf("/account/sessions", "/account/sessions/end-others", &[])
         .await;
-    assert_redirect(&others, "/account", "end the others");
+    assert_redirect(&others, "/account/sessions", "end the others");
     assert_eq!(app.me(&phone).await.status, Status::Unauthorized);
-    let page = app.page("/account").await;
+    let page = app.page("/account/sessions").await;
     assert_eq!(page.status, Status::Ok, "this session lives on");
     assert!(
-        page.html.contains("Signed out 1 other session."),
+        page.html.contains("Logged out 1 other session."),
         "{}",
         page.html
     );
     assert_eq!(listed_sessions(&page), 1);
     assert!(page.html.contains("This device"));
-    assert!(!page.html.contains("Sign out everywhere else"));
+    assert!(!page.html.contains("Log out everywhere else"));
 
-    let activity = page
+    // This device comes first, whatever the order the others started in.
+    let list = page
         .html
-        .split_once("Recent security activity")
-        .map(|(_, rest)| rest.to_owned())
-        .expect("the activity section");
-    for line in ["Signed in", "A session was ended"] {
-        assert!(activity.contains(line), "{line}: {activity}");
+        .split_once("<ul class=\"sessions\">")
+        .map_or("", |(_, l)| l);
+    let first = list.split("<li>").nth(1).unwrap_or_default();
+    assert!(first.contains("This device"), "{}", page.html);
+    assert!(
+        first.contains("<time datetime=\"") && first.contains(" UTC\">"),
+        "the absolute time on hover and in text: {first}"
+    );
+
+    let activity = app.page("/account/activity").await;
+    assert_eq!(activity.status, Status::Ok);
+    for line in ["Logged in", "A session was ended", "Account created"] {
+        assert!(activity.html.contains(line), "{line}: {}", activity.html);
     }
+    let created = activity.html.find("Account created").unwrap_or_default();
+    let logged_in = activity.html.find("Logged in").unwrap_or_default();
+    assert!(logged_in < created, "newest first, the creation last");
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -134,11 +146,11 @@ async fn the_email_form_names_the_new_address_or_shows_its_errors() {
 
     let wrong = app
         .submit_with_csrf(
-            "/account",
+            "/account/email",
             "/account/email",
             &[
                 ("new_email", "elsewhere@example.com"),
-                ("email_password", "nope-nope-1"),
+                ("current_password", "nope-nope-1"),
             ],
         )
         .await;
@@ -151,16 +163,16 @@ async fn the_email_form_names_the_new_address_or_shows_its_errors() {
 
     let asked = app
         .submit_with_csrf(
-            "/account",
+            "/account/email",
             "/account/email",
             &[
                 ("new_email", "elsewhere@example.com"),
-                ("email_password", PASSWORD),
+                ("current_password", PASSWORD),
             ],
         )
         .await;
-    assert_redirect(&asked, "/account", "change requested");
-    let page = app.page("/account").await;
+    assert_redirect(&asked, "/account/email", "change requested");
+    let page = app.page("/account/email").await;
     assert!(
         page.html
             .contains("We sent a confirmation link to elsewhere@example.com."),
@@ -168,4 +180,11 @@ async fn the_email_form_names_the_new_address_or_shows_its_errors() {
         page.html
     );
     assert!(page.html.contains("form@example.com"), "not changed yet");
+    assert!(
+        page.html.contains(
+            "Waiting for confirmation of <strong>elsewhere@example.com</strong>, sent <time"
+        ),
+        "{}",
+        page.html
+    );
 }

@@ -154,11 +154,7 @@ async fn the_account_page_sets_the_username_and_shows_a_refusal_beside_its_field
     assert_eq!(registered.status, Status::SeeOther, "{}", registered.html);
 
     let set = app
-        .submit_with_csrf(
-            "/account",
-            "/account/username",
-            &[("new_username", "Quay-3")],
-        )
+        .submit_with_csrf("/account", "/account", &[("username", "Quay-3")])
         .await;
     assert_eq!(set.status, Status::SeeOther, "{}", set.html);
     assert_eq!(set.location.as_deref(), Some("/account"));
@@ -169,7 +165,7 @@ async fn the_account_page_sets_the_username_and_shows_a_refusal_beside_its_field
         page.html
     );
     let doc = scraper::Html::parse_document(&page.html);
-    let input = scraper::Selector::parse("input#new_username").expect("a selector");
+    let input = scraper::Selector::parse("input#username").expect("a selector");
     let value = doc
         .select(&input)
         .next()
@@ -177,15 +173,11 @@ async fn the_account_page_sets_the_username_and_shows_a_refusal_beside_its_field
     assert_eq!(value, Some("Quay-3"));
 
     let taken = app
-        .submit_with_csrf(
-            "/account",
-            "/account/username",
-            &[("new_username", "taken")],
-        )
+        .submit_with_csrf("/account", "/account", &[("username", "taken")])
         .await;
     assert_eq!(taken.status, Status::Conflict, "{}", taken.html);
     let doc = scraper::Html::parse_document(&taken.html);
-    let error = scraper::Selector::parse("#new_username-error").expect("a selector");
+    let error = scraper::Selector::parse("#username-error").expect("a selector");
     let message: String = doc
         .select(&error)
         .next()
@@ -193,6 +185,14 @@ async fn the_account_page_sets_the_username_and_shows_a_refusal_beside_its_field
         .text()
         .collect();
     assert!(message.contains("Username already taken"), "{message}");
+    let summary =
+        scraper::Selector::parse("section.settings-section .error-summary a[href='#username']")
+            .expect("a selector");
+    assert!(
+        doc.select(&summary).next().is_some(),
+        "the section's summary links to the field: {}",
+        taken.html
+    );
     let value = doc
         .select(&input)
         .next()
@@ -207,7 +207,7 @@ async fn the_account_page_sets_the_username_and_shows_a_refusal_beside_its_field
     );
 
     let removed = app
-        .submit_with_csrf("/account", "/account/username", &[("new_username", "")])
+        .submit_with_csrf("/account", "/account", &[("username", "")])
         .await;
     assert_eq!(removed.status, Status::SeeOther, "{}", removed.html);
     assert!(app

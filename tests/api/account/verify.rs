@@ -86,6 +86,12 @@ async fn a_link_works_for_24_hours() {
     let open = app.page(&page).await;
     assert_eq!(open.status, Status::Ok, "still valid just before 24 h");
     assert!(open.html.contains("Confirm my email"));
+    assert!(
+        open.html
+            .contains("confirm <strong>late@example.com</strong>"),
+        "the page names the address it confirms: {}",
+        open.html
+    );
 
     app.state().clock.advance(11);
     assert_invalid_page(&app.page(&page).await, "expired, page");

@@ -122,7 +122,7 @@ async fn tour(tour: &mut Tour, port: u16, mail: &mut mailcrab::TestMailServerHan
             .walk
             .text()
             .await
-            .contains("This account is temporarily locked after failed sign-ins")
+            .contains("after several failed log-ins. You can reset")
         {
             break;
         }

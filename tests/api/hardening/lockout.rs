@@ -136,10 +136,10 @@ async fn many_networks_reach_the_account_ceiling_and_a_reset_lifts_it() {
 
     // One mail about it, not one per network.
     let notice = app
-        .next_mail_where(|m| m.subject.contains("Someone tried to sign in"))
+        .next_mail_where(|m| m.subject.contains("Someone tried to log in"))
         .await;
     assert!(notice.is_to("ceiling@example.com"));
-    app.no_mail_where(500, |m| m.subject.contains("Someone tried to sign in"))
+    app.no_mail_where(500, |m| m.subject.contains("Someone tried to log in"))
         .await;
 
     // A completed reset proves control of the address: the lock goes at once.

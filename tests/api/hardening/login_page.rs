@@ -61,7 +61,7 @@ async fn without_keep_me_signed_in_the_page_session_ends_with_the_browser() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
-async fn keep_me_signed_in_and_registration_give_lasting_cookies() {
+async fn keep_me_logged_in_says_for_how_long_and_registration_asks_too() {
     let app = browser(&[]).await;
     app.register("lasting@example.com").await;
     let login = page_login(
@@ -86,13 +86,37 @@ async fn keep_me_signed_in_and_registration_give_lasting_cookies() {
     assert_eq!(renewed.status, Status::Ok);
     assert_eq!(lifetimes(&renewed), [true, true], "{:?}", renewed.cookies);
 
+    // Registration asks the same question: unticked, the first session ends with the browser.
     page_logout(&app).await;
     let registered = page_register(&app, "new-page@example.com").await;
     assert_eq!(registered.status, Status::SeeOther, "{}", registered.html);
     assert_eq!(
         lifetimes(&registered),
-        [true, true],
+        [false, false],
         "{:?}",
         registered.cookies
     );
+    page_logout(&app).await;
+    let fields = [
+        ("email", "kept-page@example.com"),
+        ("password", PASSWORD),
+        ("confirm_password", PASSWORD),
+        ("remember", "true"),
+    ];
+    let kept = app
+        .submit_with_csrf("/register", "/register", &fields)
+        .await;
+    assert_eq!(kept.status, Status::SeeOther, "{}", kept.html);
+    assert_eq!(lifetimes(&kept), [true, true], "{:?}", kept.cookies);
+
+    // Both forms say for how long.
+    page_logout(&app).await;
+    for path in ["/login", "/register"] {
+        let form = app.page(path).await;
+        assert!(
+            form.html.contains("Keep me logged in for 30 days"),
+            "{path}: {}",
+            form.html
+        );
+    }
 }

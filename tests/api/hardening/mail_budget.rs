@@ -88,6 +88,6 @@ async fn a_spent_budget_skips_the_owners_throttle_notice_but_the_throttle_holds(
     );
     app.next_mail_where(|m| m.subject.starts_with("Confirm your email"))
         .await;
-    app.no_mail_where(1500, |m| m.subject.starts_with("Someone tried to sign in"))
+    app.no_mail_where(1500, |m| m.subject.starts_with("Someone tried to log in"))
         .await;
 }

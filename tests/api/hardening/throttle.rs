@@ -157,11 +157,18 @@ async fn the_owner_is_mailed_once_when_the_account_becomes_throttled() {
 
     let mail = app.next_mail().await;
     assert!(
-        mail.subject.contains("Someone tried to sign in"),
+        mail.subject.contains("Someone tried to log in"),
         "{}",
         mail.subject
     );
     assert!(mail.to.contains(email), "{}", mail.to);
+    // The real waits: the streak's longest delay and the account-wide ceiling of this setup.
+    for said in [
+        "up to 15 minutes",
+        "after 100 failed attempts within an hour",
+    ] {
+        assert!(mail.text.contains(said), "{said}: {}", mail.text);
+    }
 
     // Further failures and refusals tell the owner nothing new.
     app.state().clock.advance(2);

@@ -77,7 +77,7 @@ async fn the_login_page_says_to_wait_with_429_and_retry_after() {
     assert!(
         throttled
             .html
-            .contains("This account is temporarily locked after failed sign-ins"),
+            .contains("after several failed log-ins. You can reset"),
         "{}",
         throttled.html
     );

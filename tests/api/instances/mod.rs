@@ -131,7 +131,7 @@ async fn three_instances_share_sessions_limits_throttles_and_mail() {
         others,
         [
             "Confirm your email address for Gatehouse",
-            "Someone tried to sign in to your Gatehouse account"
+            "Someone tried to log in to your Gatehouse account"
         ],
         "and the verification and the throttling notice once each"
     );

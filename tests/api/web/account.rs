@@ -53,7 +53,12 @@ async fn change_password_in_the_browser() {
         )
         .await;
     assert_eq!(ok.status, Status::SeeOther);
-    let account = app.page("/account").await;
+    assert_eq!(
+        ok.location.as_deref(),
+        Some("/account/password"),
+        "back to its section"
+    );
+    let account = app.page("/account/password").await;
     assert_eq!(account.status, Status::Ok, "this session survives");
     assert!(account.html.contains("Your password has been changed."));
     assert_eq!(
@@ -93,6 +98,11 @@ async fn every_page_names_the_account_with_settings_and_log_out() {
     for path in [
         "/",
         "/account",
+        "/account/password",
+        "/account/email",
+        "/account/sessions",
+        "/account/activity",
+        "/account/delete",
         "/forgot-password",
         "/logout",
         "/reset-password?token=x",
@@ -109,11 +119,7 @@ async fn every_page_names_the_account_with_settings_and_log_out() {
     }
     // With a username, the header shows it; pressing Log out in the header ends the session.
     let named = app
-        .submit_with_csrf(
-            "/account",
-            "/account/username",
-            &[("new_username", "Heron")],
-        )
+        .submit_with_csrf("/account", "/account", &[("username", "Heron")])
         .await;
     assert_eq!(named.status, Status::SeeOther, "{}", named.html);
     let account = app.page("/account").await;

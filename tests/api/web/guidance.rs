@@ -128,7 +128,7 @@ async fn forms_mark_required_fields_and_help_password_managers() {
     );
 
     register(&app, "manager@example.com", "").await;
-    let account = app.page("/account").await;
+    let account = app.page("/account/password").await;
     assert!(account.html.contains(
         r#"<input type="email" name="username" value="manager@example.com" autocomplete="username" hidden>"#
     ));

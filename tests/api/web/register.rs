@@ -32,14 +32,15 @@ async fn register_signs_in_with_lax_httponly_cookies_and_shows_the_account() {
         .html
         .contains("Welcome! Your account has been created."));
     assert_eq!(account.header("Cache-Control"), Some("no-store"));
+    let password = app.page("/account/password").await;
     for (id, text) in [
         ("current_password", "Current password"),
         ("new_password", "New password"),
         ("confirm_password", "Confirm new password"),
     ] {
-        assert!(has_label(&account.html, id, text), "{text}");
+        assert!(has_label(&password.html, id, text), "{text}");
     }
-    assert!(account.html.contains(">Change password</button>"));
+    assert!(password.html.contains(">Change password</button>"));
     assert!(account
         .html
         .contains("<form method=\"post\" action=\"/logout\""));

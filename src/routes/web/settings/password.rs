@@ -1,4 +1,4 @@
-//! The account page and the logged-in password change.
+//! Password: the current one, then the new one twice. A change logs out every other session.
 
 use rocket::{get, post, response::Redirect, FromForm, State};
 
@@ -12,27 +12,13 @@ use crate::{
 };
 
 use super::{
-    account_view::account_page,
-    page::{Page, WebError},
+    super::page::{Page, WebError},
+    Section,
 };
 
-#[get("/account")]
-pub async fn account(
-    app: &State<AppState>,
-    user: PageUser,
-    csrf: CsrfToken,
-    flash: Option<FlashMessage>,
-) -> Result<Page, WebError> {
-    Ok(account_page(app, &user.0, &csrf).await?.flash(flash))
-}
-
-/// No live session: to the login form, and back here afterwards.
-#[get("/account", rank = 2)]
-pub fn account_login() -> Flash<Redirect> {
-    Flash::warning(
-        Redirect::to("/login?next=/account"),
-        "Please log in to continue.",
-    )
+#[get("/account/password")]
+pub fn show(user: PageUser, csrf: CsrfToken, flash: Option<FlashMessage>) -> Page {
+    Section::Password.page(&user.0, &csrf).flash(flash)
 }
 
 // The form's field names are the HTML contract (password managers read them).
@@ -48,7 +34,7 @@ pub struct ChangePasswordForm {
 }
 
 #[post("/account/password", data = "<form>")]
-pub async fn change_password(
+pub async fn change(
     app: &State<AppState>,
     user: PageUser,
     client: ClientInfo,
@@ -61,18 +47,12 @@ pub async fn change_password(
         confirm: Some(form.confirm_password.clone()),
     };
     match accounts::change_password(app, &auth.user, &auth.session_id, change, &client).await {
-        Ok(()) => Ok(Ok(Flash::success(
-            Redirect::to("/account"),
-            "Your password has been changed. Your other sessions were signed out.",
+        Ok(()) => Ok(Ok(Section::Password.done(
+            "Your password has been changed. Your other sessions were logged out.",
         ))),
-        Err(err) => account_page(app, auth, &form.csrf)
-            .await?
+        Err(err) => Section::Password
+            .page(auth, &form.csrf)
             .rejected(err)
             .map(Err),
     }
-}
-
-#[post("/account/password", rank = 2)]
-pub fn change_password_login() -> Redirect {
-    Redirect::to("/login?next=/account")
 }
