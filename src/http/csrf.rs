@@ -89,6 +89,17 @@ impl<T> std::ops::Deref for CsrfForm<T> {
     }
 }
 
+/// What a form refused for its CSRF token held, without its token and without any password, so
+/// that the page can be shown again as it was filled in.
+#[derive(Debug, Default)]
+pub struct RefusedForm(pub Vec<(String, String)>);
+
+impl RefusedForm {
+    fn keep(name: &str) -> bool {
+        name != "csrf_token" && !name.contains("password")
+    }
+}
+
 fn fail<'r, T>(req: &Request<'_>, err: Error) -> data::Outcome<'r, T, Error> {
     Outcome::Error((stash(req, err.clone()), err))
 }
@@ -111,6 +122,7 @@ impl<'r, T: for<'a> FromForm<'a> + Send + 'static> FromData<'r> for CsrfForm<T> 
             Err(_) => return fail(req, Error::BadRequest("Could not read the form")),
         };
         let mut submitted = None;
+        let mut fields = Vec::new();
         for field in body.split('&') {
             let (name, value) = field.split_once('=').unwrap_or((field, ""));
             // Strict decoding: bytes that are not UTF-8 (a lone surrogate in CESU-8, say) are
@@ -132,9 +144,12 @@ impl<'r, T: for<'a> FromForm<'a> + Send + 'static> FromData<'r> for CsrfForm<T> 
             }
             if name == "csrf_token" {
                 submitted = Some(value.into_owned());
+            } else if RefusedForm::keep(&name_text) {
+                fields.push((name_text.into_owned(), value.into_owned()));
             }
         }
         if !submitted.is_some_and(|token| same(&token, csrf.as_str())) {
+            req.local_cache(|| RefusedForm(fields));
             return fail(req, Error::CsrfRefused);
         }
         match Form::<T>::parse_encoded(RawStr::new(&body)) {

@@ -16,7 +16,7 @@ mod request;
 
 pub use body::JsonBody;
 pub use cors::Cors;
-pub use csrf::{ButtonForm, CsrfForm, CsrfToken};
+pub use csrf::{ButtonForm, CsrfForm, CsrfToken, RefusedForm};
 pub use deadline::with_deadline;
 pub use fairings::{RequestLog, SecurityHeaders};
 pub use flash::{Flash, FlashMessage};

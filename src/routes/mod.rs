@@ -14,9 +14,13 @@ use crate::{
 
 /// An error as JSON `{"detail": ...}` for API clients, or as a page for browsers.
 #[derive(Responder)]
+// A response lives for one request; boxing the larger variant would buy nothing.
+#[allow(clippy::large_enum_variant)]
 pub enum ErrorReply {
     Json(Error),
     Page(web::WebError),
+    /// A form refused for its CSRF token, shown again.
+    Form(web::Page),
 }
 
 /// Catches every error status. Outside the API's paths, browsers get an HTML page: requests
@@ -34,6 +38,16 @@ pub async fn catcher(status: Status, req: &Request<'_>) -> ErrorReply {
     if (wants_html || form_post) && !api {
         // The page's header shows who is signed in, as every other page does.
         let _ = req.guard::<Option<crate::http::PageUser>>().await;
+        if matches!(err, Error::CsrfRefused) && form_post {
+            if let Some(page) = web::refused_form(req).await {
+                log::info!(
+                    "{} {}: form refused for its CSRF token, shown again",
+                    req.method(),
+                    path
+                );
+                return ErrorReply::Form(page);
+            }
+        }
         ErrorReply::Page(web::WebError(err))
     } else {
         ErrorReply::Json(err)

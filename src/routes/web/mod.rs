@@ -4,6 +4,7 @@
 mod page;
 mod refusal;
 mod reset;
+mod retry;
 mod session;
 mod settings;
 mod verify;
@@ -13,6 +14,7 @@ use rocket::{get, Route};
 use crate::http::{CsrfToken, FlashMessage, PageUser};
 
 pub use page::{Page, WebError};
+pub use retry::refused_form;
 
 pub fn routes() -> Vec<Route> {
     let mut routes = rocket::routes![

@@ -8,7 +8,10 @@
 //!   the register page that does not sign in, the login page's resend form.
 //! - `change`: changing the address through a link to the new one; taken addresses, errors.
 //! - `deletion`: deleting the account (API and page) and what remains of it.
-//! - `page`: the account page — address state, sessions, activity, the email form.
+//! - `page`: the settings sections' contents — address state, sessions, activity, the email form.
+//! - `sections`: the settings area — a page per section, its navigation, log-in and back, errors
+//!   inside the section at its own URL, PRG.
+//! - `pending`: the email section's pending change and its Cancel.
 //! - `expiry`: UNVERIFIED_ACCOUNT_DAYS frees an address nobody confirmed.
 //! - `outbox`: a queued mail outlives its instance; two instances deliver each mail once, even
 //!   when a send outlasts the lease; a row deleted mid-send and permanent refusals do not stop
@@ -22,7 +25,9 @@ mod deletion;
 mod expiry;
 mod outbox;
 mod page;
+mod pending;
 mod required;
+mod sections;
 mod username;
 mod verify;
 

@@ -4,8 +4,9 @@ use rocket::{get, State};
 use serde_json::{json, Value};
 
 use crate::{
+    error::Result,
     http::{CsrfToken, FlashMessage, PageUser},
-    services::audit,
+    services::{audit, sessions::Authenticated},
     state::AppState,
 };
 
@@ -24,7 +25,10 @@ pub async fn show(
     csrf: CsrfToken,
     flash: Option<FlashMessage>,
 ) -> Result<Page, WebError> {
-    let auth = &user.0;
+    Ok(view(app, &user.0, &csrf).await?.flash(flash))
+}
+
+pub(super) async fn view(app: &AppState, auth: &Authenticated, csrf: &CsrfToken) -> Result<Page> {
     let now = app.clock.now();
     let (events, _) = audit::recent(app, auth.user.id, SHOWN, None).await?;
     let complete = (events.len() as u64) < SHOWN;
@@ -48,7 +52,6 @@ pub async fn show(
         activity.push(json!({ "text": "Account created", "when": when(now, created) }));
     }
     Ok(Section::Activity
-        .page(auth, &csrf)
-        .with("activity", activity)
-        .flash(flash))
+        .page(auth, csrf)
+        .with("activity", activity))
 }

@@ -16,7 +16,7 @@ use super::{
     Section,
 };
 
-async fn view(app: &AppState, auth: &Authenticated, csrf: &CsrfToken) -> Result<Page> {
+pub(super) async fn view(app: &AppState, auth: &Authenticated, csrf: &CsrfToken) -> Result<Page> {
     let now = app.clock.now();
     let pending = email_change::pending(app, auth.user.id)
         .await?

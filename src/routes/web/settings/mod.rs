@@ -14,8 +14,10 @@ use rocket::{get, http::uri::Origin, post, response::Redirect, Route};
 use serde_json::json;
 
 use crate::{
+    error::Result,
     http::{CsrfToken, Flash},
     services::sessions::Authenticated,
+    state::AppState,
 };
 
 use super::page::Page;
@@ -115,9 +117,36 @@ impl Section {
         Flash::success(Redirect::to(self.path()), message.into())
     }
 
+    /// The section whose page holds the form posted to `path` (`/account/sessions/x/end` is
+    /// Sessions'; `/account` and `/account/resend-verification` are Profile's).
+    fn owning(path: &str) -> Self {
+        Self::ALL
+            .into_iter()
+            .rev()
+            .find(|s| path.starts_with(s.path()))
+            .unwrap_or(Self::Profile)
+    }
+
     fn of_path(path: &str) -> Option<Self> {
         Self::ALL.into_iter().find(|s| s.path() == path)
     }
+}
+
+/// The section a form posted to `path` belongs to, rendered afresh: for a form refused for its
+/// CSRF token, which is answered with the form again rather than a dead end.
+pub async fn section_of_form(
+    app: &AppState,
+    auth: &Authenticated,
+    csrf: &CsrfToken,
+    path: &str,
+) -> Result<Page> {
+    Ok(match Section::owning(path) {
+        Section::Profile => profile::view(auth, csrf),
+        Section::Email => email::view(app, auth, csrf).await?,
+        Section::Sessions => sessions::view(app, auth, csrf).await?,
+        Section::Activity => activity::view(app, auth, csrf).await?,
+        section @ (Section::Password | Section::Delete) => section.page(auth, csrf),
+    })
 }
 
 /// No live session: to the login form, and back to the section afterwards (`<_..>` matches
@@ -130,13 +159,7 @@ pub fn login_first_section(origin: &Origin<'_>) -> Flash<Redirect> {
 /// A form posted after the session ended: nothing is changed; log in and come back to it.
 #[post("/account/<_..>", rank = 9)]
 pub fn post_login_first(origin: &Origin<'_>) -> Flash<Redirect> {
-    let path = origin.path().as_str();
-    let section = Section::ALL
-        .into_iter()
-        .rev()
-        .find(|s| path.starts_with(s.path()))
-        .unwrap_or(Section::Profile);
-    to_login(section)
+    to_login(Section::owning(origin.path().as_str()))
 }
 
 fn to_login(section: Section) -> Flash<Redirect> {

@@ -22,7 +22,7 @@ use super::{
 
 type Answer = Result<Result<Flash<Redirect>, Page>, WebError>;
 
-fn view(auth: &Authenticated, csrf: &CsrfToken) -> Page {
+pub(super) fn view(auth: &Authenticated, csrf: &CsrfToken) -> Page {
     Section::Profile
         .page(auth, csrf)
         .with("email_verified", auth.user.email_verified_at.is_some())

@@ -4,8 +4,9 @@ use rocket::{get, post, response::Redirect, State};
 use serde_json::{json, Value};
 
 use crate::{
+    error::Result,
     http::{ButtonForm, CsrfForm, CsrfToken, Flash, FlashMessage, PageUser},
-    services::{session_list, ClientInfo},
+    services::{session_list, sessions::Authenticated, ClientInfo},
     state::AppState,
 };
 
@@ -15,14 +16,7 @@ use super::{
     Section,
 };
 
-#[get("/account/sessions")]
-pub async fn show(
-    app: &State<AppState>,
-    user: PageUser,
-    csrf: CsrfToken,
-    flash: Option<FlashMessage>,
-) -> Result<Page, WebError> {
-    let auth = &user.0;
+pub(super) async fn view(app: &AppState, auth: &Authenticated, csrf: &CsrfToken) -> Result<Page> {
     let now = app.clock.now();
     let mut listed = session_list::list(app, auth.user.id, &auth.session_id).await?;
     // Newest first, but this device at the top: it is the one people look for.
@@ -41,9 +35,18 @@ pub async fn show(
         })
         .collect();
     Ok(Section::Sessions
-        .page(auth, &csrf)
-        .with("sessions", sessions)
-        .flash(flash))
+        .page(auth, csrf)
+        .with("sessions", sessions))
+}
+
+#[get("/account/sessions")]
+pub async fn show(
+    app: &State<AppState>,
+    user: PageUser,
+    csrf: CsrfToken,
+    flash: Option<FlashMessage>,
+) -> Result<Page, WebError> {
+    Ok(view(app, &user.0, &csrf).await?.flash(flash))
 }
 
 #[post("/account/sessions/<id>/end", data = "<_form>")]
