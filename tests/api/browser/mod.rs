@@ -105,31 +105,47 @@ async fn a_person_walks_through_the_whole_account_life_in_chromium() {
     );
     walk.shot("verified").await;
 
-    // Signed in elsewhere too (an API client): two sessions; sign the other one out.
+    // Logged in elsewhere too (an API client): two sessions; log the other one out.
     assert_eq!(login_over_http(stage.port, email, PASSWORD).await, 200);
-    walk.open("/account").await;
-    walk.wait_for_path("/account").await;
+    walk.open("/account/sessions").await;
+    walk.wait_for_path("/account/sessions").await;
     assert_eq!(walk.count("ul.sessions > li").await, 2);
     assert!(walk.text().await.contains("This device"));
     walk.shot("two-sessions").await;
     walk.phone_shot("two-sessions").await;
-    walk.press("Sign out").await;
-    walk.wait_for_path("/account").await;
+    walk.press("Log out this session").await;
+    walk.wait_for_path("/account/sessions").await;
     assert_eq!(walk.count("ul.sessions > li").await, 1);
     let text = walk.text().await;
-    assert!(text.contains("That session was signed out."), "{text}");
-    let activity = walk.section("activity-title").await;
-    for line in [
-        "Signed in",
-        "Email address verified",
-        "Verification email sent",
-        "A session was ended",
-    ] {
-        assert!(activity.contains(line), "{line} in {activity}");
-    }
+    assert!(text.contains("That session was logged out."), "{text}");
     walk.shot("one-session").await;
-    walk.scroll_to("activity-title").await;
-    walk.shot("activity").await;
+
+    // Every section of the settings, through its navigation.
+    for (link, path) in [
+        ("Activity", "/account/activity"),
+        ("Password", "/account/password"),
+        ("Email", "/account/email"),
+        ("Delete account", "/account/delete"),
+        ("Profile", "/account"),
+    ] {
+        walk.follow(link).await;
+        walk.wait_for_path(path).await;
+        let name = format!("settings-{}", link.to_lowercase().replace(' ', "-"));
+        walk.shot(&name).await;
+        walk.phone_shot(&name).await;
+        if path == "/account/activity" {
+            let activity = walk.text().await;
+            for line in [
+                "Logged in",
+                "Email address verified",
+                "Verification email sent",
+                "A session was ended",
+                "Account created",
+            ] {
+                assert!(activity.contains(line), "{line} in {activity}");
+            }
+        }
+    }
 
     // Log out, then log in.
     walk.press("Log out").await;

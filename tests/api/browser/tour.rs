@@ -85,13 +85,18 @@ async fn tour(tour: &mut Tour, port: u16, mail: &mut mailcrab::TestMailServerHan
     tour.walk.tab_to("button:Log in").await;
     tour.walk.enter_and_wait().await;
     tour.walk.wait_for_path("/account").await;
+    tour.check("settings-profile").await;
+    tour.open("/account/sessions", "settings-sessions").await;
     assert_eq!(tour.walk.count("ul.sessions > li").await, 2);
+    tour.open("/account/activity", "settings-activity").await;
     tour.expect_text("Email address verified").await;
-    tour.check("account").await;
+    tour.open("/account/email", "settings-email").await;
+    tour.open("/account/delete", "settings-delete").await;
+    tour.open("/account/password", "settings-password").await;
     tour.walk.tab_to("button:Change password").await;
     tour.walk.enter_and_wait().await;
     tour.expect_text("There is a problem").await;
-    tour.check("account-errors").await;
+    tour.check("settings-password-errors").await;
 
     tour.open("/", "landing-logged-in").await;
     tour.open("/no-such-page", "not-found-logged-in").await;
@@ -142,7 +147,18 @@ async fn tour(tour: &mut Tour, port: u16, mail: &mut mailcrab::TestMailServerHan
     tour.walk.fill("Email or username", email).await;
     tour.walk.fill("Password", PASSWORD).await;
     tour.walk.press("Log in").await;
-    tour.expect_text("send the form again").await;
+    tour.expect_text("Check what you entered and send it again")
+        .await;
+    let kept = tour
+        .walk
+        .browser
+        .execute(
+            "return document.getElementById('identifier').value;",
+            vec![],
+        )
+        .await
+        .expect("the field");
+    assert_eq!(kept.as_str(), Some(email), "what was typed comes back");
     tour.check("csrf-refused").await;
 
     // The address is taken.

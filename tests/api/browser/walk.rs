@@ -145,27 +145,6 @@ impl Walk {
             .expect("find_all")
             .len()
     }
-
-    /// Scrolls the element with this id into view (for the next screenshot).
-    pub(super) async fn scroll_to(&self, id: &str) {
-        let script = "document.getElementById(arguments[0]).scrollIntoView();";
-        self.browser
-            .execute(script, vec![serde_json::json!(id)])
-            .await
-            .expect("scroll");
-    }
-
-    /// The visible text of the `<section>` labelled by the heading with id `heading`.
-    pub(super) async fn section(&self, heading: &str) -> String {
-        let css = format!("section[aria-labelledby='{heading}']");
-        self.browser
-            .find(Locator::Css(&css))
-            .await
-            .unwrap_or_else(|_| panic!("a section {css}"))
-            .text()
-            .await
-            .expect("text")
-    }
 }
 
 /// `POST /auth/login` with a JSON body over a plain TCP connection, as an API client elsewhere
