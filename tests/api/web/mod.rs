@@ -6,11 +6,13 @@
 //! - `account`: changing the password on the account page.
 //! - `reset`: forgot password and the reset page.
 //! - `csrf`: forms refuse missing, forged and foreign CSRF tokens; cross-site API requests.
+//! - `brand`: BRAND_NAME, BRAND_LOGO and BRAND_ACCENT in pages, titles and mails.
 //! - `refusals`: a limit's page names who is limited and the wait `Retry-After` gives.
 //! - `guidance`: truthful headers, passphrases, focus and titles after errors, password
 //!   managers, no silent moments, contrast of focus rings and borders.
 
 mod account;
+mod brand;
 mod csrf;
 mod guidance;
 mod login;
