@@ -185,9 +185,19 @@ async fn signed_in_pages_and_forms_never_reflect_markup() {
     .await;
     assert_eq!(registered.status.code, 303, "{}", registered.html);
     for p in payloads() {
-        check("account", &get_as(&app, "/account", &p).await);
-        let forms: [(&str, Vec<(&str, &str)>); 5] = [
-            ("/account/username", vec![("new_username", &p)]),
+        for section in [
+            "/account",
+            "/account/password",
+            "/account/email",
+            "/account/sessions",
+            "/account/activity",
+            "/account/delete",
+        ] {
+            check(section, &get_as(&app, section, &p).await);
+        }
+        // Forms with fields: each reaches its handler and is refused with its section again.
+        let forms: [(&str, Vec<(&str, &str)>); 4] = [
+            ("/account", vec![("username", &p)]),
             (
                 "/account/password",
                 vec![
@@ -198,13 +208,28 @@ async fn signed_in_pages_and_forms_never_reflect_markup() {
             ),
             (
                 "/account/email",
-                vec![("email_password", &p), ("new_email", &p)],
+                vec![("current_password", &p), ("new_email", &p)],
             ),
-            ("/account/delete", vec![("delete_password", &p)]),
-            ("/account/resend-verification", vec![]),
+            (
+                "/account/delete",
+                vec![("confirm_email", &p), ("current_password", &p)],
+            ),
         ];
         for (path, fields) in &forms {
-            let reply = post_as(&app, "/account", path, fields, &p).await;
+            let reply = post_as(&app, path, path, fields, &p).await;
+            assert!(
+                (400..500).contains(&reply.status.code),
+                "POST {path}: refused and shown again, not {}",
+                reply.status.code
+            );
+            check(&format!("POST {path}"), &reply);
+        }
+        for path in [
+            "/account/resend-verification",
+            "/account/email/cancel",
+            "/account/sessions/end-others",
+        ] {
+            let reply = post_as(&app, "/account", path, &[], &p).await;
             check(&format!("POST {path}"), &reply);
         }
         let ended = post_as(
